@@ -1,0 +1,26 @@
+"""Activities: one module each, each a small adapter from a typed payload to one domain call."""
+
+from activities import (
+    evaluate_model,
+    load_base_model,
+    publish_event,
+    record_status,
+    register_model,
+    send_card,
+    submit_training,
+    tag_model,
+)
+
+BLUEPRINTS = [
+    module.bp
+    for module in (
+        record_status,
+        load_base_model,
+        submit_training,
+        register_model,
+        evaluate_model,
+        tag_model,
+        publish_event,
+        send_card,
+    )
+]

@@ -1,0 +1,31 @@
+"""Activity: fetch the base model, store it in Blob and register it (``lifecycle=new``)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops.bootstrap import services
+from mlops.staging import stage_base_model
+from mlops.payloads import LoadModelRequest, ModelRef
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+async def load_base_model(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the registered base model; a missing or invalid model raises with a clear reason."""
+    request = LoadModelRequest.model_validate(payload)
+    svc = await services()
+    staged = await asyncio.to_thread(
+        stage_base_model, request.model_id, svc.blob, svc.settings.model_cache_dir, svc.settings.hf_token
+    )
+    version = await asyncio.to_thread(
+        svc.registry.register_model,
+        staged.name,
+        staged.uri,
+        {"lifecycle": "new", "run_id": request.run_id, "source": request.model_id},
+    )
+    return ModelRef(name=version.name, version=str(version.version), uri=staged.uri).to_json()

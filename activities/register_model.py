@@ -1,0 +1,22 @@
+"""Activity: register a model version in the registry with its lifecycle tags."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops.bootstrap import services
+from mlops.payloads import ModelRef, RegisterModelRequest
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+async def register_model(payload: dict[str, Any]) -> dict[str, Any]:
+    """Register ``source_uri`` under ``name`` and return the new version."""
+    request = RegisterModelRequest.model_validate(payload)
+    registry = (await services()).registry
+    version = await asyncio.to_thread(registry.register_model, request.name, request.source_uri, request.tags)
+    return ModelRef(name=version.name, version=str(version.version), uri=request.source_uri).to_json()

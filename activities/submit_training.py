@@ -1,0 +1,30 @@
+"""Activity: submit the fine-tuning (or generation) job; its completion arrives later as an event."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops.bootstrap import services
+from mlops.payloads import TrainingRequest, TrainingSubmitted
+from mlops.jobs import submit_job
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+async def submit_training(payload: dict[str, Any]) -> dict[str, Any]:
+    """Start the job (idempotent per run and mode) and record its name in the audit trail."""
+    request = TrainingRequest.model_validate(payload)
+    svc = await services()
+    job_name = await asyncio.to_thread(submit_job, request, svc.settings)
+    await svc.store.append_event(
+        request.run_id,
+        "event",
+        f"{request.mode} job {job_name} submitted",
+        details={"job_name": job_name, "mode": request.mode},
+        dedupe_key=f"job:{request.mode}",
+    )
+    return TrainingSubmitted(job_name=job_name).to_json()

@@ -1,0 +1,23 @@
+"""Activity: set the decision tags (``deployment_status``, ``validation``) on a model version."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops.bootstrap import services
+from mlops.payloads import TagRequest
+from mlops.registry import RegisteredModelVersion
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+async def tag_model(payload: dict[str, Any]) -> None:
+    """Tags are idempotent: setting them again leaves the same state."""
+    request = TagRequest.model_validate(payload)
+    registry = (await services()).registry
+    ref = RegisteredModelVersion(name=request.model.name, version=request.model.version)
+    await asyncio.to_thread(registry.set_tags, ref, request.tags)

@@ -1,0 +1,20 @@
+"""The Functions entry point: the DFApp and its blueprints — a table of contents, nothing built here."""
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from activities import BLUEPRINTS as ACTIVITY_BLUEPRINTS
+from orchestrations import release_pipeline
+from triggers import http_datasets, http_health, http_runs, servicebus_handlers
+
+app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+
+for blueprint in (
+    http_runs.bp,
+    http_datasets.bp,
+    http_health.bp,
+    servicebus_handlers.bp,
+    release_pipeline.bp,
+    *ACTIVITY_BLUEPRINTS,
+):
+    app.register_functions(blueprint)

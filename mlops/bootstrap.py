@@ -1,0 +1,81 @@
+"""The composition root: builds the adapters from settings, once per process and event loop.
+
+Triggers and activities ask for ``await services()``; nothing is built at import time, so the
+Functions worker can index the app without any service being reachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from mlops.blob import BlobStore
+from mlops.events import EventPublisher
+from mlops.registry import ModelRegistry
+from mlops.settings import Settings
+from mlops.store import RunStore
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: RunStore
+    blob: BlobStore
+    registry: ModelRegistry
+    publisher: EventPublisher
+
+
+_building: dict[int, asyncio.Task[Services]] = {}
+
+
+async def services() -> Services:
+    """The process's adapters for the running event loop (asyncpg pools are bound to one loop)."""
+    loop = asyncio.get_running_loop()
+    task = _building.get(id(loop))
+    if task is None:
+        task = loop.create_task(_build(Settings.from_env()))
+        _building[id(loop)] = task
+    try:
+        return await asyncio.shield(task)
+    except Exception:
+        _building.pop(id(loop), None)
+        raise
+
+
+async def close_services() -> None:
+    """Close the running loop's adapters (used when a host shuts down)."""
+    task = _building.pop(id(asyncio.get_running_loop()), None)
+    if task is not None and task.done() and not task.exception():
+        await task.result().store.close()
+
+
+async def _build(settings: Settings) -> Services:
+    store = await RunStore.connect(settings.database_url)
+    await store.migrate()
+    return Services(
+        settings=settings,
+        store=store,
+        blob=_blob(settings),
+        registry=ModelRegistry(settings.mlflow_tracking_uri),
+        publisher=_publisher(settings),
+    )
+
+
+def _blob(settings: Settings) -> BlobStore:
+    if settings.blob_connection_string:
+        return BlobStore.from_connection_string(settings.blob_connection_string)
+    from azure.identity import DefaultAzureCredential
+
+    return BlobStore.from_account_url(str(settings.blob_account_url), DefaultAzureCredential())
+
+
+def _publisher(settings: Settings) -> EventPublisher:
+    if settings.servicebus_connection:
+        return EventPublisher.from_connection_string(settings.servicebus_connection, settings.servicebus_topic)
+    if settings.servicebus_namespace:
+        from azure.identity.aio import DefaultAzureCredential
+
+        return EventPublisher.from_namespace(
+            settings.servicebus_namespace, settings.servicebus_topic, DefaultAzureCredential()
+        )
+    raise RuntimeError("set ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace")

@@ -1,0 +1,150 @@
+"""Typed payloads that cross the orchestrator/activity boundary, with an explicit JSON round trip.
+
+The orchestrator passes ``model_dump(mode="json")`` dicts to activities and rebuilds results with
+``model_validate``: the durable history only ever holds plain JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RunStatus = Literal["pending", "loading", "training", "evaluating", "awaiting_approval", "completed", "failed"]
+Decision = Literal["go_prod", "rejected", "expired"]
+TaskType = Literal["finetune", "evaluate"]
+JobMode = Literal["finetune", "generate"]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class PipelineInput(Payload):
+    """Everything the orchestration needs, fixed when the run is created (keeps replays deterministic)."""
+
+    run_id: str
+    model_id: str
+    dataset: str
+    train_uri: str
+    eval_uri: str
+    experiment_name: str
+    task_type: TaskType
+    ml_score_threshold: float
+    metric_weights: dict[str, float]
+    training_timeout_minutes: int
+    approval_timeout_hours: float
+    training_max_steps: int | None = None
+
+
+class StatusUpdate(Payload):
+    run_id: str
+    status: RunStatus
+    message: str
+    decision: Decision | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+    custom_key: str | None = None
+
+
+class ModelRef(Payload):
+    name: str
+    version: str
+    uri: str
+
+
+class LoadModelRequest(Payload):
+    run_id: str
+    model_id: str
+
+
+class TrainingRequest(Payload):
+    run_id: str
+    mode: JobMode
+    base_model_uri: str
+    train_uri: str
+    eval_uri: str
+    experiment_name: str
+    max_steps: int | None = None
+
+
+class TrainingSubmitted(Payload):
+    job_name: str
+
+
+class TrainingOutcome(Payload):
+    """The payload of the ``TrainingCompleted`` event, whichever path raised it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    succeeded: bool
+    model_uri: str | None = None
+    predictions_uri: str | None = None
+    metrics: dict[str, float] = Field(default_factory=dict)
+    reason: str | None = None
+
+
+class RegisterModelRequest(Payload):
+    run_id: str
+    name: str
+    source_uri: str
+    tags: dict[str, str]
+
+
+class EvaluationRequest(Payload):
+    run_id: str
+    predictions_uri: str
+    experiment_name: str
+    metric_weights: dict[str, float]
+    ml_score_threshold: float
+
+
+class EvaluationOutcome(Payload):
+    ml_score: float
+    passed: bool
+    metrics: dict[str, float | None]
+    weights: dict[str, float]
+    notes: list[str] = Field(default_factory=list)
+
+
+class TagRequest(Payload):
+    model: ModelRef
+    tags: dict[str, str]
+
+
+class PublishRequest(Payload):
+    event: str
+    run_id: str
+    task_type: TaskType
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class CardRequest(Payload):
+    run_id: str
+    kind: Literal["approval_requested", "rejected", "go_prod", "expired", "failed"]
+    facts: dict[str, Any]
+
+
+class ApprovalDecision(Payload):
+    """The payload of the ``ApprovalDecision`` event."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    decision: Literal["approve", "reject"]
+    approver: str
+    comment: str | None = None
+
+
+def event_payload(raw: Any) -> dict[str, Any]:
+    """Normalise an external event payload: the client and the extension may each JSON-encode it."""
+    value = raw
+    for _ in range(3):
+        if not isinstance(value, str | bytes):
+            break
+        value = json.loads(value)
+    if not isinstance(value, dict):
+        raise ValueError(f"event payload must be a JSON object, got {type(value).__name__}")
+    return value

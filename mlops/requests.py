@@ -1,0 +1,77 @@
+"""Validation of API request bodies: pydantic models whose errors name each bad field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mlops.evaluation import validate_weights
+
+
+BodyT = TypeVar("BodyT", bound=BaseModel)
+
+
+class InvalidRequest(ValueError):
+    """The body is not acceptable; ``fields`` maps each bad field to what is wrong with it."""
+
+    def __init__(self, fields: dict[str, str], status: int = 422) -> None:
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in fields.items()))
+        self.fields = fields
+        self.status = status
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class RunRequest(_Body):
+    model_id: str = Field(min_length=1, max_length=512)
+    dataset: str = Field(min_length=1, max_length=128)
+    experiment_name: str = Field(min_length=1, max_length=256)
+    task_type: Literal["finetune", "evaluate"]
+    ml_score_threshold: float = Field(default=0.7, ge=0.0, le=1.0)
+    metric_weights: dict[str, float] | None = None
+
+    @field_validator("metric_weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        return None if value is None else validate_weights(value)
+
+
+class ApprovalRequest(_Body):
+    decision: Literal["approve", "reject"]
+    approver: str = Field(min_length=1, max_length=256)
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class DatasetRequest(_Body):
+    name: str = Field(min_length=1, max_length=128, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    domain: str = Field(min_length=1, max_length=64)
+    description: str = Field(default="", max_length=2000)
+    train_uri: str = Field(pattern=r"^blob://[^/]+/.+\.jsonl$")
+    eval_uri: str = Field(pattern=r"^blob://[^/]+/.+\.jsonl$")
+
+
+def parse_body(model: type[BodyT], raw: bytes) -> BodyT:
+    """Parse JSON ``raw`` into ``model``; raises InvalidRequest (400 bad JSON, 422 bad fields)."""
+    try:
+        data: Any = json.loads(raw or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidRequest({"body": f"not valid JSON: {exc}"}, status=400) from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest({"body": "must be a JSON object"}, status=400)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRequest(_field_errors(exc)) from exc
+
+
+def _field_errors(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]) or "body"
+        message = error["msg"].removeprefix("Value error, ")
+        errors.setdefault(name, message)
+    return errors

@@ -1,0 +1,132 @@
+"""Run use cases behind the HTTP API: create a run, decide an approval, and the run's public view."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from mlops import events
+from mlops.bootstrap import Services
+from mlops.evaluation import DEFAULT_WEIGHTS
+from mlops.payloads import PipelineInput
+from mlops.requests import ApprovalRequest, RunRequest
+from mlops.store import ApprovalRecord, NewRun, RunRecord
+
+RaiseEvent = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+
+
+class UnknownDataset(LookupError):
+    """The run names a dataset that is not registered."""
+
+
+class RunNotFound(LookupError):
+    """No run has that id."""
+
+
+class NotAwaitingApproval(RuntimeError):
+    """The run is in a status where no decision can be taken."""
+
+
+async def create_run(svc: Services, request: RunRequest, created_by: str | None = None) -> RunRecord:
+    """Insert the run and publish ``run.created`` in one transaction: if publishing fails, nothing is written."""
+    dataset = await svc.store.get_dataset(request.dataset)
+    if dataset is None:
+        raise UnknownDataset(request.dataset)
+    run_id = str(uuid.uuid4())
+    weights = request.metric_weights or dict(DEFAULT_WEIGHTS)
+    pipeline = PipelineInput(
+        run_id=run_id,
+        model_id=request.model_id,
+        dataset=request.dataset,
+        train_uri=dataset.train_uri,
+        eval_uri=dataset.eval_uri,
+        experiment_name=request.experiment_name,
+        task_type=request.task_type,
+        ml_score_threshold=request.ml_score_threshold,
+        metric_weights=weights,
+        training_timeout_minutes=svc.settings.training_timeout_minutes,
+        approval_timeout_hours=svc.settings.approval_timeout_hours,
+        training_max_steps=svc.settings.training_max_steps,
+    )
+    new_run = NewRun(
+        run_id=run_id,
+        model_id=request.model_id,
+        dataset=request.dataset,
+        experiment_name=request.experiment_name,
+        task_type=request.task_type,
+        ml_score_threshold=request.ml_score_threshold,
+        metric_weights=weights,
+        created_by=created_by,
+    )
+
+    async def publish(_: RunRecord) -> None:
+        created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
+        await svc.publisher.publish(created)
+
+    return await svc.store.create_run(new_run, before_commit=publish)
+
+
+async def decide(
+    svc: Services, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str = "api"
+) -> ApprovalRecord:
+    """Record the decision once, then raise ``ApprovalDecision``; a failed delivery withdraws the record."""
+    run = await svc.store.get_run(run_id)
+    if run is None:
+        raise RunNotFound(run_id)
+    if run.status != "awaiting_approval":
+        raise NotAwaitingApproval(f"run {run_id} is {run.status}, not awaiting approval")
+    record = await svc.store.record_approval(run_id, request.decision, request.approver, request.comment, via)
+    payload = {"decision": request.decision, "approver": request.approver, "comment": request.comment, "via": via}
+    try:
+        await raise_event(run_id, "ApprovalDecision", payload)
+    except Exception:
+        await svc.store.withdraw_approval(run_id)
+        raise
+    return record
+
+
+async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The run as the API shows it: row, metrics, audit trail, decision details and orchestration state."""
+    run = await svc.store.get_run(run_id)
+    if run is None:
+        return None
+    results = await svc.store.get_results(run_id)
+    run_events = await svc.store.list_events(run_id)
+    approval = await svc.store.get_approval(run_id)
+    view = run_summary(run)
+    view.update(
+        results=dict(results),
+        events=[
+            {"status": e.status, "at": e.at.isoformat(), "message": e.message, "kind": e.kind, "details": e.details}
+            for e in run_events
+        ],
+        approval=None if approval is None else {
+            "decision": approval.decision,
+            "approver": approval.approver,
+            "comment": approval.comment,
+            "via": approval.via,
+            "decided_at": approval.decided_at.isoformat(),
+        },
+        orchestration=orchestration,
+    )
+    return view
+
+
+def run_summary(run: RunRecord) -> dict[str, Any]:
+    """The fields every listing shows."""
+    return {
+        "run_id": str(run.run_id),
+        "status": run.status,
+        "decision": run.decision,
+        "model_id": run.model_id,
+        "dataset": run.dataset,
+        "experiment_name": run.experiment_name,
+        "task_type": run.task_type,
+        "ml_score": run.ml_score,
+        "ml_score_threshold": run.ml_score_threshold,
+        "metric_weights": run.metric_weights,
+        "failure_reason": run.failure_reason,
+        "created_at": run.created_at.isoformat(),
+        "updated_at": run.updated_at.isoformat(),
+    }

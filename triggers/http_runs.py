@@ -1,0 +1,100 @@
+"""HTTP API for runs: create, list, show, and the approval decision."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from mlops import runs
+from mlops.bootstrap import services
+from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest, parse_body
+from mlops.store import AlreadyDecided
+from triggers.http_responses import error, invalid, json_response, parse_run_id, query_int
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+STATUSES = ("pending", "loading", "training", "evaluating", "awaiting_approval", "completed", "failed")
+
+
+@bp.route(route="runs", methods=["POST"])
+async def create_run(req: func.HttpRequest) -> func.HttpResponse:
+    """202 with the new run id; 400/422 naming bad fields, 404 unknown dataset; nothing written on error."""
+    try:
+        request = parse_body(RunRequest, req.get_body())
+        record = await runs.create_run(await services(), request, created_by=_principal(req))
+    except InvalidRequest as exc:
+        return invalid(exc)
+    except runs.UnknownDataset as exc:
+        return error(404, "not_found", f"unknown dataset {exc}", {"dataset": f"no dataset named {exc}"})
+    run_id = str(record.run_id)
+    links = {"self": f"/api/runs/{run_id}", "approval": f"/api/runs/{run_id}/approval"}
+    return json_response({"run_id": run_id, "status": record.status, "links": links}, 202,
+                         headers={"Location": links["self"]})
+
+
+@bp.route(route="runs", methods=["GET"])
+async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
+    """Runs newest first, filtered by ``status``, paged by ``limit``/``offset``."""
+    status = req.params.get("status") or None
+    try:
+        if status is not None and status not in STATUSES:
+            raise InvalidRequest({"status": f"must be one of {', '.join(STATUSES)}"}, status=400)
+        limit = query_int(req, "limit", 50, 1, 500)
+        offset = query_int(req, "offset", 0, 0, 1_000_000)
+    except InvalidRequest as exc:
+        return invalid(exc)
+    records = await (await services()).store.list_runs(status=status, limit=limit, offset=offset)
+    return json_response({"runs": [runs.run_summary(r) for r in records], "limit": limit, "offset": offset})
+
+
+@bp.route(route="runs/{run_id}", methods=["GET"])
+@bp.durable_client_input(client_name="client")
+async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """The run with its metrics, audit trail and orchestration status; 404 when unknown."""
+    run_id = parse_run_id(req.route_params.get("run_id"))
+    view = None if run_id is None else await runs.run_view(
+        await services(), run_id, await _orchestration(client, run_id)
+    )
+    if view is None:
+        return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
+    return json_response(view)
+
+
+@bp.route(route="runs/{run_id}/approval", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """202 once the decision is recorded and raised; 409 if not awaiting approval or already decided."""
+    run_id = parse_run_id(req.route_params.get("run_id"))
+    if run_id is None:
+        return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
+    try:
+        request = parse_body(ApprovalRequest, req.get_body())
+        record = await runs.decide(await services(), run_id, request, client.raise_event)
+    except InvalidRequest as exc:
+        return invalid(exc)
+    except runs.RunNotFound:
+        return error(404, "not_found", f"no run {run_id}")
+    except runs.NotAwaitingApproval as exc:
+        return error(409, "conflict", str(exc))
+    except AlreadyDecided as exc:
+        prior = exc.existing
+        return error(409, "already_decided", f"already decided ({prior.decision}) by {prior.approver} at "
+                     f"{prior.decided_at.isoformat()}")
+    return json_response({"run_id": run_id, "decision": record.decision, "approver": record.approver,
+                          "status": "accepted"}, 202)
+
+
+async def _orchestration(client: df.DurableOrchestrationClient, run_id: str) -> dict[str, Any] | None:
+    status = await client.get_status(run_id)
+    if status is None or status.runtime_status is None:
+        return None
+    return {"runtime_status": status.runtime_status.value, "custom_status": status.custom_status}
+
+
+def _principal(req: func.HttpRequest) -> str | None:
+    """The caller's identity from App Service authentication (Easy Auth), when present."""
+    return req.headers.get("x-ms-client-principal-name") or None

@@ -1,0 +1,75 @@
+"""Service Bus entry points: start the release pipeline, and turn job completions into orchestration events.
+
+A handler that raises leaves the message to be redelivered; after MaxDeliveryCount (3) the
+broker dead-letters it, so a poison message is never lost and never retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from mlops import events
+from mlops.payloads import PipelineInput, TrainingOutcome
+from orchestrations.release_pipeline import TRAINING_COMPLETED
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+TOPIC = "mlops-events"
+CONNECTION = "ServiceBusConnection"
+FINISHED = {
+    df.OrchestrationRuntimeStatus.Completed,
+    df.OrchestrationRuntimeStatus.Failed,
+    df.OrchestrationRuntimeStatus.Terminated,
+}
+
+
+@bp.service_bus_topic_trigger(
+    arg_name="message", topic_name=TOPIC, subscription_name="sub-orchestrator", connection=CONNECTION
+)
+@bp.durable_client_input(client_name="client")
+async def start_release_pipeline(message: func.ServiceBusMessage, client: df.DurableOrchestrationClient) -> None:
+    """On ``run.created`` start ``release_pipeline`` with instance id = run id; a redelivery starts nothing."""
+    event = _parse(message)
+    pipeline = PipelineInput.model_validate(event.payload)
+    if pipeline.run_id != event.run_id:
+        raise events.InvalidEvent(f"payload run_id {pipeline.run_id} differs from event run_id {event.run_id}")
+    existing = await client.get_status(event.run_id)
+    if existing is not None and existing.runtime_status is not None:
+        log.info("run %s already has an orchestration (%s); duplicate delivery ignored",
+                 event.run_id, existing.runtime_status.value)
+        return
+    await client.start_new("release_pipeline", instance_id=event.run_id, client_input=pipeline.to_json())
+    log.info("started release_pipeline for run %s", event.run_id)
+
+
+@bp.service_bus_topic_trigger(
+    arg_name="message", topic_name=TOPIC, subscription_name="sub-training-events", connection=CONNECTION
+)
+@bp.durable_client_input(client_name="client")
+async def complete_training(message: func.ServiceBusMessage, client: df.DurableOrchestrationClient) -> None:
+    """On ``run.training_done``/``run.training_failed`` raise ``TrainingCompleted``; late duplicates are dropped."""
+    event = _parse(message)
+    outcome = TrainingOutcome(succeeded=event.event == events.TRAINING_DONE, **_outcome_fields(event))
+    status = await client.get_status(event.run_id)
+    if status is None or status.runtime_status is None:
+        raise LookupError(f"no orchestration for run {event.run_id}")
+    if status.runtime_status in FINISHED:
+        log.info("run %s already finished; late %s ignored", event.run_id, event.event)
+        return
+    await client.raise_event(event.run_id, TRAINING_COMPLETED, outcome.to_json())
+
+
+def _parse(message: func.ServiceBusMessage) -> events.LifecycleEvent:
+    properties = message.application_properties or message.user_properties or {}
+    event = events.LifecycleEvent.parse(message.get_body(), properties)
+    log.info("received %s for run %s (delivery %s)", event.event, event.run_id, message.delivery_count)
+    return event
+
+
+def _outcome_fields(event: events.LifecycleEvent) -> dict[str, object]:
+    keys = ("model_uri", "predictions_uri", "metrics", "reason")
+    return {key: event.payload[key] for key in keys if event.payload.get(key) is not None}
