@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import inspect
 import json
-import pathlib
 import typing
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import azure.functions as func
 
 from devhost.functions import FunctionLoadError, UserFunction
 
-SUPPORTED_TRIGGERS = frozenset({"httpTrigger", "serviceBusTrigger", "orchestrationTrigger", "activityTrigger"})
+SUPPORTED_TRIGGERS = frozenset(
+    {"httpTrigger", "serviceBusTrigger", "orchestrationTrigger", "activityTrigger"}
+)
 SUPPORTED_INPUTS = frozenset({"durableClient"})
 
 
-def build_user_function(function: func.decorators.function_app.Function) -> UserFunction:
+def build_user_function(function: func.decorators.function_app.Function, directory: Path) -> UserFunction:
     """Validate one indexed function against its signature and return how to invoke it."""
     name = str(function.get_function_name())
     bindings: list[dict[str, Any]] = json.loads(function.get_function_json())["bindings"]
@@ -53,7 +55,7 @@ def build_user_function(function: func.decorators.function_app.Function) -> User
         client_param=client,
         requires_context=requires_context,
         is_async=inspect.iscoroutinefunction(user_func),
-        directory=str(pathlib.Path(inspect.getfile(user_func)).parent),
+        directory=str(directory),
         bindings=tuple(bindings),
     )
 
@@ -63,19 +65,19 @@ def _bound_params(name: str, bindings: list[dict[str, Any]]) -> dict[str, dict[s
     bound: dict[str, dict[str, Any]] = {}
     for binding in bindings:
         direction = str(binding.get("direction", "IN")).upper()
+        kind = binding["type"]
         if direction == "INOUT":
             raise FunctionLoadError(name, '"inout" bindings are not supported')
         if binding["name"] == "$return":
             if direction != "OUT":
                 raise FunctionLoadError(name, '"$return" binding must have direction set to "out"')
-            if binding["type"] != "http":
-                raise FunctionLoadError(name, f'devhost does not support the "{binding["type"]}" output binding')
+            if kind != "http":
+                raise FunctionLoadError(name, f'devhost does not support a "{kind}" return binding')
             continue
         if direction == "OUT":
-            raise FunctionLoadError(name, f'devhost does not support the "{binding["type"]}" output binding')
-        known = binding["type"] in SUPPORTED_TRIGGERS or binding["type"] in SUPPORTED_INPUTS
-        if not known:
-            raise FunctionLoadError(name, f'devhost does not support the "{binding["type"]}" binding type')
+            raise FunctionLoadError(name, f'devhost does not support the "{kind}" output binding')
+        if kind not in SUPPORTED_TRIGGERS and kind not in SUPPORTED_INPUTS:
+            raise FunctionLoadError(name, f'devhost does not support the "{kind}" binding type')
         bound[binding["name"]] = binding
     return bound
 

@@ -53,7 +53,6 @@ class ServiceBusFunction:
     topic_name: str
     subscription_name: str
     connection: str
-    cardinality: str
 
 
 @dataclass(frozen=True)

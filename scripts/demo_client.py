@@ -1,0 +1,69 @@
+"""The demo's user: starts a run through the HTTP API, follows it stage by stage, and approves it."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+
+POLL_S = 2.0
+TIMEOUT_S = 900.0
+
+
+def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str = "demo.approver@contoso.com") -> int:
+    """Return 0 when the run ends ``go_prod``, 1 otherwise (the reason is printed)."""
+    with httpx.Client(base_url=api, timeout=30) as http:
+        response = http.post("/runs", json={
+            "model_id": model_id, "dataset": dataset, "experiment_name": "demo", "task_type": "finetune",
+            "ml_score_threshold": 0.7,
+        })
+        _expect(response, 202)
+        run_id = response.json()["run_id"]
+        print(f"run {run_id} accepted: {api}/runs/{run_id}")
+        run = _follow(http, run_id, until={"awaiting_approval", "completed", "failed"})
+        _print_evaluation(run)
+        if run["status"] != "awaiting_approval":
+            print(f"run ended {run['status']} ({run['decision'] or run['failure_reason']})")
+            return 1
+        print(f"approving as {approver}")
+        _expect(http.post(f"/runs/{run_id}/approval", json={
+            "decision": "approve", "approver": approver, "comment": "metrics reviewed in the demo"}), 202)
+        run = _follow(http, run_id, until={"completed", "failed"})
+        print(f"final: status={run['status']} decision={run['decision']}")
+        return 0 if run["decision"] == "go_prod" else 1
+
+
+def _follow(http: httpx.Client, run_id: str, until: set[str]) -> dict[str, Any]:
+    seen = 0
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        response = http.get(f"/runs/{run_id}")
+        _expect(response, 200)
+        run: dict[str, Any] = response.json()
+        for event in run["events"][seen:]:
+            print(f"  [{event['at'][11:19]}] {event['status'] or '':<17} {event['message']}")
+        seen = len(run["events"])
+        if run["status"] in until:
+            return run
+        time.sleep(POLL_S)
+    raise SystemExit(f"run {run_id} did not reach {sorted(until)} within {TIMEOUT_S:.0f} s")
+
+
+def _print_evaluation(run: dict[str, Any]) -> None:
+    if run["results"]:
+        print("metrics:")
+        for name, value in sorted(run["results"].items()):
+            print(f"  {name:<20} {'NaN' if value is None else f'{value:.3f}'}")
+    if run["ml_score"] is not None:
+        print(f"MLScore {run['ml_score']:.3f} (threshold {run['ml_score_threshold']})")
+    cards = [e for e in run["events"] if e.get("kind") == "card"]
+    if cards:
+        print("card sent:")
+        print(json.dumps(cards[-1]["details"]["card"], indent=2))
+
+
+def _expect(response: httpx.Response, status: int) -> None:
+    if response.status_code != status:
+        raise SystemExit(f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text}")

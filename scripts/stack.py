@@ -1,0 +1,129 @@
+"""The local stack in one command: services, seed data, base model, devhost — and the demo run.
+
+``up`` leaves everything running (``down`` stops it); ``demo`` starts what is not running,
+runs one release end to end through the HTTP API, then stops what it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE = ROOT / ".stack"
+DEVHOST_PID = STATE / "devhost.pid"
+DEVHOST_LOG = STATE / "devhost.log"
+API = "http://127.0.0.1:7071/api"
+DEMO_MODEL = STATE / "models" / "smollm2-135m-instruct"
+
+
+def _python(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
+
+
+def _stack_env() -> dict[str, str]:
+    values = dict(os.environ)
+    for line in (STATE / "env").read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip():
+            values.setdefault(key.strip(), value.strip())
+    values.setdefault("PYTHONUNBUFFERED", "1")
+    return values
+
+
+def _devhost_running() -> bool:
+    try:
+        return httpx.get(f"{API}/health", timeout=2).status_code in (200, 503)
+    except httpx.HTTPError:
+        return False
+
+
+def start_devhost(env: dict[str, str]) -> bool:
+    """Start devhost detached unless one answers already; returns whether this call started it."""
+    if _devhost_running():
+        return False
+    log = DEVHOST_LOG.open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devhost", "--state-dir", str(STATE / "devhost")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    DEVHOST_PID.write_text(str(process.pid))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"devhost exited with {process.returncode}; see {DEVHOST_LOG}")
+        if _devhost_running():
+            return True
+        time.sleep(0.5)
+    raise SystemExit(f"devhost did not answer within 90 s; see {DEVHOST_LOG}")
+
+
+def stop_devhost() -> None:
+    if not DEVHOST_PID.exists():
+        return
+    pid = int(DEVHOST_PID.read_text())
+    try:
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    DEVHOST_PID.unlink(missing_ok=True)
+
+
+def up(*, demo_model: bool) -> dict[str, str]:
+    """Start services, seed datasets, build the base models, start devhost; return the stack's environment."""
+    STATE.mkdir(exist_ok=True)
+    _python("-m", "devstack", "up", "--state-dir", str(STATE))
+    env = _stack_env()
+    _python("-m", "mlops.seed", env=env)
+    _python("-m", "mlops.models", "build-tiny", "--out", str(STATE / "models" / "tiny-mistral"), env=env)
+    if demo_model:
+        _python("-m", "mlops.models", "build-smollm2", "--out", str(DEMO_MODEL), env=env)
+    start_devhost(env)
+    print(f"stack up: API {API} (health: {API}/health), logs in {STATE}")
+    return env
+
+
+def down() -> None:
+    stop_devhost()
+    _python("-m", "devstack", "down", "--state-dir", str(STATE))
+
+
+def demo() -> int:
+    was_running = _devhost_running()
+    env = up(demo_model=True)
+    try:
+        from scripts.demo_client import run_demo
+
+        return run_demo(API, model_id=str(DEMO_MODEL))
+    finally:
+        if not was_running:
+            down()
+        del env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.stack", description=__doc__)
+    parser.add_argument("command", choices=["up", "down", "demo"])
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        up(demo_model=True)
+    elif args.command == "down":
+        down()
+    else:
+        return demo()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Azure ML training job (code directory): LoRA fine-tuning, merge, generation, MLflow."""

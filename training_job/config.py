@@ -1,0 +1,82 @@
+"""The job's command line, parsed into a validated, frozen JobConfig."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from training_job.data import TrainingInputError
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    base_model_dir: Path
+    train_file: Path | None
+    eval_file: Path
+    output_dir: Path
+    mode: str
+    max_steps: int
+    batch_size: int
+    learning_rate: float
+    lora_r: int
+    lora_alpha: int
+    lora_dropout: float
+    target_modules: tuple[str, ...]
+    max_seq_length: int
+    max_new_tokens: int
+    generation_batch_size: int
+    seed: int
+    run_id: str
+    experiment_name: str
+
+    def params(self) -> dict[str, Any]:
+        """Flat, string-friendly parameters for MLflow."""
+        return {key: ",".join(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training_job.train", description="LoRA fine-tune + generate.")
+    p.add_argument("--base-model-dir", type=Path, required=True)
+    p.add_argument("--train-file", type=Path, help="required for --mode finetune")
+    p.add_argument("--eval-file", type=Path, required=True)
+    p.add_argument("--output-dir", type=Path, required=True)
+    p.add_argument("--mode", choices=("finetune", "generate"), default="finetune")
+    p.add_argument("--max-steps", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--learning-rate", type=float, default=1e-3)
+    p.add_argument("--lora-r", type=int, default=16)
+    p.add_argument("--lora-alpha", type=int, default=32)
+    p.add_argument("--lora-dropout", type=float, default=0.05)
+    p.add_argument("--target-modules", default="q_proj,v_proj", help="comma-separated module names")
+    p.add_argument("--max-seq-length", type=int, default=256)
+    p.add_argument("--max-new-tokens", type=int, default=24)
+    p.add_argument("--generation-batch-size", type=int, default=16)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--run-id", default="local")
+    p.add_argument("--experiment-name", default="mlops-training")
+    return p
+
+
+def parse_config(argv: Sequence[str] | None = None) -> JobConfig:
+    """Parse and validate ``argv``; raise TrainingInputError on values the job cannot run with."""
+    args = vars(_parser().parse_args(argv))
+    args["target_modules"] = tuple(name.strip() for name in args["target_modules"].split(",") if name.strip())
+    config = JobConfig(**args)
+    positive = ("max_steps", "batch_size", "lora_r", "lora_alpha", "max_new_tokens", "generation_batch_size")
+    for name in positive:
+        if getattr(config, name) <= 0:
+            raise TrainingInputError(f"--{name.replace('_', '-')} must be positive, got {getattr(config, name)}")
+    if config.max_seq_length < 32 or config.max_new_tokens >= config.max_seq_length:
+        raise TrainingInputError("--max-seq-length must be >= 32 and larger than --max-new-tokens")
+    if not 0.0 <= config.lora_dropout < 1.0 or config.learning_rate <= 0:
+        raise TrainingInputError("--lora-dropout must be in [0, 1) and --learning-rate positive")
+    if not config.target_modules:
+        raise TrainingInputError("--target-modules must name at least one module")
+    if config.mode == "finetune" and config.train_file is None:
+        raise TrainingInputError("--train-file is required with --mode finetune")
+    if not (config.base_model_dir / "config.json").is_file():
+        raise TrainingInputError(f"--base-model-dir has no config.json: {config.base_model_dir}")
+    return config

@@ -1,0 +1,54 @@
+"""MLflow tracking of the job: MLFLOW_TRACKING_URI when set, else a local SQLite store under the output dir.
+
+Azure ML sets MLFLOW_TRACKING_URI (and MLFLOW_RUN_ID for the job's own run) in the job's
+environment; a local run without the variable still records everything, in
+``<output-dir>/mlflow.db`` (MLflow 3 refuses the plain file store), and says so on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import mlflow
+
+LOCAL_DB = "mlflow.db"
+
+
+def tracking_uri(output_dir: Path) -> str:
+    """The tracking URI to use: the environment's, or SQLite under ``output_dir``."""
+    configured = os.environ.get("MLFLOW_TRACKING_URI")
+    if configured:
+        return configured
+    fallback = f"sqlite:///{(output_dir / LOCAL_DB).resolve()}"
+    print(f"MLFLOW_TRACKING_URI is not set: tracking to {fallback}", file=sys.stderr)
+    return fallback
+
+
+@contextmanager
+def tracked_run(output_dir: Path, experiment: str, run_id: str, params: Mapping[str, Any]) -> Iterator[str]:
+    """Open the MLflow run for ``run_id`` (named after it, tagged ``run_id``) with ``params`` logged."""
+    mlflow.set_tracking_uri(tracking_uri(output_dir))
+    if os.environ.get("MLFLOW_RUN_ID"):  # Azure ML opened the job's run in its experiment already
+        active = mlflow.start_run()
+    else:
+        mlflow.set_experiment(experiment)
+        active = mlflow.start_run(run_name=run_id)
+    with active as run:
+        mlflow.set_tags({"run_id": run_id, "mlops.component": "training_job"})
+        mlflow.log_params(dict(params))
+        yield run.info.run_id
+
+
+def log_step(step: int, loss: float) -> None:
+    """Record the training loss of one optimiser step."""
+    mlflow.log_metric("train_loss", loss, step=step)
+
+
+def log_metrics(metrics: Mapping[str, float]) -> None:
+    """Record final metrics (eval_loss, perplexity, tokens_per_s, timings)."""
+    mlflow.log_metrics(dict(metrics))

@@ -1,0 +1,92 @@
+"""The training job: LoRA fine-tune a base model, merge and save it, then answer the eval set.
+
+    python -m training_job.train --base-model-dir DIR --train-file F --eval-file F --output-dir DIR
+        [--mode finetune|generate] [--max-steps N] [--batch-size N] [--lora-r N] [--run-id ID] ...
+
+Writes OUTPUT/finetuned (finetune only), OUTPUT/predictions.jsonl and OUTPUT/metrics.json; logs to
+MLflow (see tracking.py). Exit code 2 on bad inputs (message on stderr), 1 on any other failure.
+Pure local paths: this directory is the Azure ML job's code and never imports ``mlops``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from training_job import tracking
+from training_job.config import JobConfig, parse_config
+from training_job.data import TrainingInputError, load_rows, write_jsonl
+from training_job.generate import generate_answers
+from training_job.lora import LoraSettings, eval_loss, train_lora
+from training_job.prompts import encode_example
+
+FINETUNED_DIR = "finetuned"
+PREDICTIONS_FILE = "predictions.jsonl"
+METRICS_FILE = "metrics.json"
+
+
+def _load(config: JobConfig) -> tuple[Any, Any]:
+    tokenizer = AutoTokenizer.from_pretrained(config.base_model_dir)
+    model = AutoModelForCausalLM.from_pretrained(config.base_model_dir, dtype=torch.float32)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, tokenizer
+
+
+def run(config: JobConfig) -> dict[str, float]:
+    """Execute the job described by ``config`` and return its final metrics."""
+    eval_rows = load_rows(config.eval_file, "eval")
+    train_rows = load_rows(config.train_file, "train") if config.mode == "finetune" and config.train_file else []
+    torch.manual_seed(config.seed)
+    model, tokenizer = _load(config)
+    pad_id = int(tokenizer.pad_token_id)
+    eval_examples = [encode_example(tokenizer, row, config.max_seq_length) for row in eval_rows]
+    params = {**config.params(), "train_rows": len(train_rows), "eval_rows": len(eval_rows)}
+    with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, params):
+        metrics: dict[str, float] = {}
+        if config.mode == "finetune":
+            examples = [encode_example(tokenizer, row, config.max_seq_length) for row in train_rows]
+            settings = LoraSettings(config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules)
+            result = train_lora(
+                model, examples, settings, steps=config.max_steps, batch_size=config.batch_size,
+                learning_rate=config.learning_rate, pad_id=pad_id, seed=config.seed, on_step=tracking.log_step,
+            )  # fmt: skip
+            model = result.model.merge_and_unload()
+            model.save_pretrained(config.output_dir / FINETUNED_DIR)
+            tokenizer.save_pretrained(config.output_dir / FINETUNED_DIR)
+            metrics.update(train_loss=result.final_loss, train_seconds=result.seconds, tokens_per_s=result.tokens_per_s)
+        loss = eval_loss(model, eval_examples, config.generation_batch_size, pad_id)
+        metrics.update(eval_loss=loss, perplexity=math.exp(min(loss, 50.0)))
+        generated = generate_answers(
+            model, tokenizer, eval_rows, max_length=config.max_seq_length,
+            max_new_tokens=config.max_new_tokens, batch_size=config.generation_batch_size,
+        )  # fmt: skip
+        write_jsonl(config.output_dir / PREDICTIONS_FILE, generated.rows)
+        metrics.update(generation_seconds=generated.seconds)
+        tracking.log_metrics(metrics)
+    (config.output_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    return metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI entry point: run the job, print its metrics; bad inputs print ``error: ...`` and return 2."""
+    try:
+        config = parse_config(argv)
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+        metrics = run(config)
+    except TrainingInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(metrics))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
