@@ -9,7 +9,7 @@ import azure.durable_functions as df
 
 from mlops.bootstrap import services
 from mlops.payloads import TrainingRequest, TrainingSubmitted
-from mlops.jobs import submit_job
+from mlops.training.launch import launch_local_training
 
 bp = df.Blueprint()
 
@@ -19,7 +19,9 @@ async def submit_training(payload: dict[str, Any]) -> dict[str, Any]:
     """Start the job (idempotent per run and mode) and record its name in the audit trail."""
     request = TrainingRequest.model_validate(payload)
     svc = await services()
-    job_name = await asyncio.to_thread(submit_job, request, svc.settings)
+    job_name = await asyncio.to_thread(
+        launch_local_training, request, model_cache_dir=svc.settings.model_cache_dir
+    )
     await svc.store.append_event(
         request.run_id,
         "event",

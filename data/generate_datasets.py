@@ -111,7 +111,8 @@ def render(seed: int = SEED) -> dict[str, str]:
     files: dict[str, str] = {}
     manifest: list[dict[str, Any]] = []
     for domain in DOMAINS:
-        entry: dict[str, Any] = {"name": domain, "domain": domain, "description": load_spec(domain)["description"]}
+        description = load_spec(domain)["description"]
+        entry: dict[str, Any] = {"name": domain, "domain": domain, "description": description}
         for split in ("train", "eval"):
             rows = build_split(domain, split, seed)
             path = f"{split}/{domain}_{split}.jsonl"

@@ -121,6 +121,7 @@ def _check_annotation(name: str, param: str, binding_type: str, anno: Any) -> No
     if not accepted:
         anno_name = getattr(anno, "__name__", repr(anno))
         raise FunctionLoadError(
-            name, f'type of {param} binding in function.json "{binding_type}" does not match its '
-            f'Python annotation "{anno_name}"'
+            name,
+            f'type of {param} binding in function.json "{binding_type}" does not match its '
+            f'Python annotation "{anno_name}"',
         )

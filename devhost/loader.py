@@ -63,7 +63,10 @@ def import_script(app_dir: Path, script_file: str) -> ModuleType:
     sys.path.insert(0, str(app_dir))
     sys.modules.pop(module_name, None)
     importlib.invalidate_caches()
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:
+        raise AppLoadError(f"Cannot import {script_file}: {type(exc).__name__}: {exc}") from exc
     loaded_from = Path(getattr(module, "__file__", None) or "").resolve()
     if loaded_from != script.resolve():
         raise AppLoadError(f"Module {module_name!r} resolved to {loaded_from}, not {script} (shadowed)")

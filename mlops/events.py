@@ -79,7 +79,8 @@ class LifecycleEvent:
             raise InvalidEvent(f"field 'event' must be one of {sorted(KNOWN_EVENTS)}, got {event!r}")
         if not isinstance(run_id, str) or not run_id:
             raise InvalidEvent("field 'run_id' is required")
-        payload = data.get("payload") or {}
+        payload = data.get("payload")
+        payload = {} if payload is None else payload
         if not isinstance(payload, dict):
             raise InvalidEvent("field 'payload' must be an object")
         return cls(event, run_id, payload, str(data.get("occurred_at", "")), props.get("task_type"))

@@ -7,7 +7,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from mlops.evaluation import validate_weights
+from mlops.evaluation import MetricWeights
 
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
@@ -37,7 +37,7 @@ class RunRequest(_Body):
     @field_validator("metric_weights")
     @classmethod
     def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        return None if value is None else validate_weights(value)
+        return None if value is None else MetricWeights.from_mapping(value).as_dict()
 
 
 class ApprovalRequest(_Body):

@@ -8,7 +8,7 @@ from typing import Any
 
 from mlops import events
 from mlops.bootstrap import Services
-from mlops.evaluation import DEFAULT_WEIGHTS
+from mlops.evaluation import MetricWeights
 from mlops.payloads import PipelineInput
 from mlops.requests import ApprovalRequest, RunRequest
 from mlops.store import ApprovalRecord, NewRun, RunRecord
@@ -34,7 +34,7 @@ async def create_run(svc: Services, request: RunRequest, created_by: str | None 
     if dataset is None:
         raise UnknownDataset(request.dataset)
     run_id = str(uuid.uuid4())
-    weights = request.metric_weights or dict(DEFAULT_WEIGHTS)
+    weights = request.metric_weights or MetricWeights().as_dict()
     pipeline = PipelineInput(
         run_id=run_id,
         model_id=request.model_id,

@@ -30,7 +30,6 @@ class Settings:
     mlflow_tracking_uri: str
     model_cache_dir: Path
     hf_token: str | None
-    training_backend: str
     training_timeout_minutes: int
     approval_timeout_hours: float
     training_max_steps: int | None
@@ -44,9 +43,6 @@ class Settings:
         blob_url = values.get("BLOB_ACCOUNT_URL") or None
         if not blob_cs and not blob_url:
             raise SettingsError("set BLOB_CONNECTION_STRING (local) or BLOB_ACCOUNT_URL (managed identity)")
-        backend = values.get("TRAINING_BACKEND", "local")
-        if backend not in ("local", "azureml"):
-            raise SettingsError(f"TRAINING_BACKEND must be 'local' or 'azureml', got {backend!r}")
         return cls(
             database_url=_required(values, "DATABASE_URL"),
             blob_connection_string=blob_cs,
@@ -57,7 +53,6 @@ class Settings:
             mlflow_tracking_uri=_required(values, "MLFLOW_TRACKING_URI"),
             model_cache_dir=Path(values.get("MODEL_CACHE_DIR", ".stack/models")).resolve(),
             hf_token=values.get("HF_TOKEN") or None,
-            training_backend=backend,
             training_timeout_minutes=_positive_int(values, "TRAINING_TIMEOUT_MINUTES", 120),
             approval_timeout_hours=_positive_float(values, "APPROVAL_TIMEOUT_HOURS", 72.0),
             training_max_steps=_optional_int(values, "TRAINING_MAX_STEPS"),

@@ -20,6 +20,6 @@ def log_evaluation(tracking_uri: str, experiment_name: str, run_id: str, result:
     client.log_metric(mlflow_id, "ml_score", result.ml_score)
     for name, weight in result.weights.items():
         client.log_param(mlflow_id, f"weight_{name}", weight)
-    client.log_dict(mlflow_id, result.to_json(), "evaluation.json")
+    client.log_text(mlflow_id, result.to_json(), "evaluation.json")
     client.set_terminated(mlflow_id)
     return mlflow_id

@@ -25,6 +25,7 @@ class JobConfig:
     lora_alpha: int
     lora_dropout: float
     target_modules: tuple[str, ...]
+    lora_layers: int
     max_seq_length: int
     max_new_tokens: int
     generation_batch_size: int
@@ -34,7 +35,9 @@ class JobConfig:
 
     def params(self) -> dict[str, Any]:
         """Flat, string-friendly parameters for MLflow."""
-        return {key: ",".join(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
+        return {
+            key: ",".join(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()
+        }
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lora-alpha", type=int, default=32)
     p.add_argument("--lora-dropout", type=float, default=0.05)
     p.add_argument("--target-modules", default="q_proj,v_proj", help="comma-separated module names")
+    p.add_argument("--lora-layers", type=int, default=0, help="adapt only the last N layers (0: all)")
     p.add_argument("--max-seq-length", type=int, default=256)
     p.add_argument("--max-new-tokens", type=int, default=24)
     p.add_argument("--generation-batch-size", type=int, default=16)
@@ -68,9 +72,13 @@ def parse_config(argv: Sequence[str] | None = None) -> JobConfig:
     positive = ("max_steps", "batch_size", "lora_r", "lora_alpha", "max_new_tokens", "generation_batch_size")
     for name in positive:
         if getattr(config, name) <= 0:
-            raise TrainingInputError(f"--{name.replace('_', '-')} must be positive, got {getattr(config, name)}")
+            raise TrainingInputError(
+                f"--{name.replace('_', '-')} must be positive, got {getattr(config, name)}"
+            )
     if config.max_seq_length < 32 or config.max_new_tokens >= config.max_seq_length:
         raise TrainingInputError("--max-seq-length must be >= 32 and larger than --max-new-tokens")
+    if config.lora_layers < 0:
+        raise TrainingInputError(f"--lora-layers must be >= 0, got {config.lora_layers}")
     if not 0.0 <= config.lora_dropout < 1.0 or config.learning_rate <= 0:
         raise TrainingInputError("--lora-dropout must be in [0, 1) and --learning-rate positive")
     if not config.target_modules:

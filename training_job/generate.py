@@ -46,7 +46,9 @@ def generate_answers(
     new_tokens, started = 0, time.perf_counter()
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        input_ids, mask = _left_pad([encode_prompt(tokenizer, r.question, r.context, budget) for r in chunk], pad_id)
+        input_ids, mask = _left_pad(
+            [encode_prompt(tokenizer, r.question, r.context, budget) for r in chunk], pad_id
+        )
         generated = model.generate(
             input_ids=input_ids,
             attention_mask=mask,
@@ -59,5 +61,12 @@ def generate_answers(
             answer_ids = ids[: ids.index(eos_id)] if eos_id in ids else ids
             new_tokens += len(answer_ids)
             response = tokenizer.decode(answer_ids, skip_special_tokens=True).strip()
-            out.append({"question": row.question, "context": row.context, "reference": row.answer, "response": response})
+            out.append(
+                {
+                    "question": row.question,
+                    "context": row.context,
+                    "reference": row.answer,
+                    "response": response,
+                }
+            )
     return Generated(out, time.perf_counter() - started, new_tokens)

@@ -22,6 +22,7 @@ class LoraSettings:
     alpha: int
     dropout: float
     target_modules: tuple[str, ...]
+    top_layers: int = 0  # 0: every layer; N: only the last N, so backpropagation stops below them
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,32 @@ class TrainResult:
 
 
 def collate(examples: Sequence[Example], pad_id: int) -> dict[str, torch.Tensor]:
-    """Right-pad a batch: pad ids in the input, -100 in the labels, zeros in the attention mask."""
+    """Left-pad a batch so every answer ends the row: pad ids, -100 labels, zero mask, positions from 0."""
     width = max(len(example.input_ids) for example in examples)
     ids, labels, mask = [], [], []
     for example in examples:
         pad = width - len(example.input_ids)
-        ids.append(example.input_ids + [pad_id] * pad)
-        labels.append(example.labels + [IGNORE_INDEX] * pad)
-        mask.append([1] * len(example.input_ids) + [0] * pad)
-    return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": torch.tensor(mask)}
+        ids.append([pad_id] * pad + example.input_ids)
+        labels.append([IGNORE_INDEX] * pad + example.labels)
+        mask.append([0] * pad + [1] * len(example.input_ids))
+    attention = torch.tensor(mask)
+    positions = (attention.cumsum(-1) - 1).clamp(min=0)
+    return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": attention,
+            "position_ids": positions}  # fmt: skip
+
+
+def answer_loss(model: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean cross-entropy over the answer tokens, computing logits only for the rows' answer tails."""
+    labels = batch["labels"]
+    answered = (labels != IGNORE_INDEX).any(dim=0).nonzero()
+    tail = min(labels.shape[1] - int(answered.min()), labels.shape[1] - 1) if answered.numel() else 1
+    inputs = {key: value for key, value in batch.items() if key != "labels"}
+    # Logits at t predict token t + 1: keep one more than the answer span (skips most of the vocab matmul).
+    logits = model(**inputs, logits_to_keep=tail + 1).logits[:, :-1]
+    targets = labels[:, -tail:]
+    return torch.nn.functional.cross_entropy(
+        logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX
+    )
 
 
 def _batches(examples: Sequence[Example], batch_size: int, seed: int) -> Iterator[list[Example]]:
@@ -72,6 +90,7 @@ def train_lora(
         lora_dropout=settings.dropout,
         target_modules=list(settings.target_modules),
         task_type="CAUSAL_LM",
+        layers_to_transform=_top_layers(model, settings.top_layers),
     )
     try:
         peft_model = get_peft_model(model, config)
@@ -84,7 +103,7 @@ def train_lora(
     started = time.perf_counter()
     for step in range(1, steps + 1):
         batch = collate(next(batches), pad_id)
-        loss = peft_model(**batch).loss
+        loss = answer_loss(peft_model, batch)
         loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
@@ -95,6 +114,11 @@ def train_lora(
     return TrainResult(peft_model, seconds, tokens / seconds if seconds else 0.0, loss_value)
 
 
+def _top_layers(model: Any, count: int) -> list[int] | None:
+    total = int(model.config.num_hidden_layers)
+    return list(range(max(0, total - count), total)) if 0 < count < total else None
+
+
 @torch.no_grad()
 def eval_loss(model: Any, examples: Sequence[Example], batch_size: int, pad_id: int) -> float:
     """Mean cross-entropy per answer token over ``examples`` (teacher forcing)."""
@@ -102,7 +126,7 @@ def eval_loss(model: Any, examples: Sequence[Example], batch_size: int, pad_id: 
     total, count = 0.0, 0
     for start in range(0, len(examples), batch_size):
         batch = collate(examples[start : start + batch_size], pad_id)
-        n_tokens = int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())
-        total += float(model(**batch).loss) * n_tokens
+        n_tokens = int((batch["labels"] != IGNORE_INDEX).sum())
+        total += float(answer_loss(model, batch)) * n_tokens
         count += n_tokens
     return total / count if count else math.nan

@@ -58,7 +58,7 @@ def render_answer(tokenizer: Any, row: QARow) -> str:
 
 
 def encode_prompt(tokenizer: Any, question: str, context: str, budget: int) -> list[int]:
-    """Token ids of the prompt in at most ``budget`` tokens, shortening the context (not the question) first."""
+    """Token ids of the prompt in at most ``budget`` tokens; the context is shortened, not the question."""
     ids: list[int] = []
     for _ in range(4):
         ids = tokenizer.encode(render_prompt(tokenizer, question, context), add_special_tokens=False)

@@ -45,10 +45,11 @@ def tracked_run(output_dir: Path, experiment: str, run_id: str, params: Mapping[
 
 
 def log_step(step: int, loss: float) -> None:
-    """Record the training loss of one optimiser step."""
+    """Record the training loss of one optimiser step (MLflow and the job's log)."""
     mlflow.log_metric("train_loss", loss, step=step)
+    print(f"step {step} train_loss {loss:.4f}", flush=True)
 
 
 def log_metrics(metrics: Mapping[str, float]) -> None:
-    """Record final metrics (eval_loss, perplexity, tokens_per_s, timings)."""
-    mlflow.log_metrics(dict(metrics))
+    """Record the final metrics; train_loss is left out as it already has its per-step history."""
+    mlflow.log_metrics({key: value for key, value in metrics.items() if key != "train_loss"})

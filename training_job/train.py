@@ -14,7 +14,6 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -40,29 +39,43 @@ def _load(config: JobConfig) -> tuple[Any, Any]:
     return model, tokenizer
 
 
+def _finetune(config: JobConfig, model: Any, tokenizer: Any) -> tuple[Any, dict[str, float]]:
+    """Train LoRA adapters, merge them and save the merged model + tokenizer to OUTPUT/finetuned."""
+    assert config.train_file is not None  # parse_config requires it in finetune mode
+    rows = load_rows(config.train_file, "train")
+    examples = [encode_example(tokenizer, row, config.max_seq_length) for row in rows]
+    settings = LoraSettings(
+        config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules, config.lora_layers
+    )
+    result = train_lora(
+        model, examples, settings, steps=config.max_steps, batch_size=config.batch_size,
+        learning_rate=config.learning_rate, pad_id=tokenizer.pad_token_id, seed=config.seed,
+        on_step=tracking.log_step,
+    )  # fmt: skip
+    merged = result.model.merge_and_unload()
+    merged.save_pretrained(config.output_dir / FINETUNED_DIR)
+    tokenizer.save_pretrained(config.output_dir / FINETUNED_DIR)
+    metrics = {
+        "train_loss": result.final_loss,
+        "train_seconds": result.seconds,
+        "tokens_per_s": result.tokens_per_s,
+    }
+    return merged, metrics
+
+
 def run(config: JobConfig) -> dict[str, float]:
     """Execute the job described by ``config`` and return its final metrics."""
     eval_rows = load_rows(config.eval_file, "eval")
-    train_rows = load_rows(config.train_file, "train") if config.mode == "finetune" and config.train_file else []
+    if config.train_file is not None and config.mode == "finetune":
+        load_rows(config.train_file, "train")  # fail on a bad train file before loading the model
     torch.manual_seed(config.seed)
     model, tokenizer = _load(config)
-    pad_id = int(tokenizer.pad_token_id)
-    eval_examples = [encode_example(tokenizer, row, config.max_seq_length) for row in eval_rows]
-    params = {**config.params(), "train_rows": len(train_rows), "eval_rows": len(eval_rows)}
-    with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, params):
+    with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, config.params()):
         metrics: dict[str, float] = {}
         if config.mode == "finetune":
-            examples = [encode_example(tokenizer, row, config.max_seq_length) for row in train_rows]
-            settings = LoraSettings(config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules)
-            result = train_lora(
-                model, examples, settings, steps=config.max_steps, batch_size=config.batch_size,
-                learning_rate=config.learning_rate, pad_id=pad_id, seed=config.seed, on_step=tracking.log_step,
-            )  # fmt: skip
-            model = result.model.merge_and_unload()
-            model.save_pretrained(config.output_dir / FINETUNED_DIR)
-            tokenizer.save_pretrained(config.output_dir / FINETUNED_DIR)
-            metrics.update(train_loss=result.final_loss, train_seconds=result.seconds, tokens_per_s=result.tokens_per_s)
-        loss = eval_loss(model, eval_examples, config.generation_batch_size, pad_id)
+            model, metrics = _finetune(config, model, tokenizer)
+        examples = [encode_example(tokenizer, row, config.max_seq_length) for row in eval_rows]
+        loss = eval_loss(model, examples, config.generation_batch_size, tokenizer.pad_token_id)
         metrics.update(eval_loss=loss, perplexity=math.exp(min(loss, 50.0)))
         generated = generate_answers(
             model, tokenizer, eval_rows, max_length=config.max_seq_length,

@@ -24,3 +24,11 @@ class BrokerStartError(ServiceBusLocalError):
 
 class AmqpCodecError(ServiceBusLocalError):
     """An AMQP message could not be split into its sections."""
+
+
+class EntityNotFoundError(ServiceBusLocalError):
+    """An address names no topic or subscription of the topology."""
+
+
+class SettlementNotAllowedError(ServiceBusLocalError):
+    """A settlement the entity does not allow (dead-lettering from a dead-letter queue)."""

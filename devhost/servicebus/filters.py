@@ -24,10 +24,11 @@ def normalize_value(value: Any) -> Any:
         return value
     if isinstance(value, uuid.UUID | str):
         return str(value)
-    for plain in (bytes, int, float):
-        if isinstance(value, plain):
-            return plain(value)
-    return value
+    if isinstance(value, bytes):
+        return bytes(value)
+    if isinstance(value, int):
+        return int(value)
+    return float(value) if isinstance(value, float) else value
 
 
 def comparable(left: Any, right: Any) -> bool:

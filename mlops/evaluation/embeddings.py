@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,11 +28,10 @@ def load_embeddings(model_dir: Path | None = None, device: str = "cpu") -> BaseR
 
 @functools.cache
 def _load(model_dir: str, device: str) -> BaseRagasEmbedding:
-    """Load the model from local files only: the hub is never contacted."""
+    """Load from local files only (local_files_only): the hub is never contacted, HF_HUB_OFFLINE or not."""
     missing = [name for name in REQUIRED_FILES if not (Path(model_dir) / name).is_file()]
     if missing:
         raise EmbeddingModelMissing(f"embedding model at {model_dir} lacks {', '.join(missing)}")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ragas.embeddings import HuggingFaceEmbeddings
 
     return HuggingFaceEmbeddings(model=model_dir, device=device, local_files_only=True)

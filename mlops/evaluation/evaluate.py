@@ -47,7 +47,7 @@ async def aevaluate_predictions(rows: Sequence[PredictionRow], weights: WeightsI
                                 embeddings_dir: Path | None = None) -> EvaluationResult:
     """Score every row, then apply the MLScore NaN policy (EvaluationFailed when it cannot score)."""
     chosen = weights if isinstance(weights, MetricWeights) else MetricWeights.from_mapping(weights)
-    scorers = build_scorers(load_embeddings(embeddings_dir))
+    scorers = build_scorers(load_embeddings(embeddings_dir), rows)
     errors: dict[str, str] = {}
     samples = [await score_row(row, scorers, errors) for row in rows]
     score = compute_ml_score(samples, chosen, max_nan_fraction=max_nan_fraction)

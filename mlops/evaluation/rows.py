@@ -29,7 +29,8 @@ class PredictionRow:
             if name not in data:
                 raise InvalidPredictions(line, f"missing field {name!r}")
             if not isinstance(data[name], str):
-                raise InvalidPredictions(line, f"field {name!r} must be a string, got {type(data[name]).__name__}")
+                kind = type(data[name]).__name__
+                raise InvalidPredictions(line, f"field {name!r} must be a string, got {kind}")
         return cls(**{name: data[name] for name in FIELDS})
 
     def to_dict(self) -> dict[str, str]:
@@ -46,7 +47,8 @@ def read_predictions(source: str | Path) -> list[PredictionRow]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InvalidPredictions(number, f"not valid JSON ({error.msg} at column {error.colno})") from error
+            message = f"not valid JSON ({error.msg} at column {error.colno})"
+            raise InvalidPredictions(number, message) from error
         rows.append(PredictionRow.from_dict(data, number))
     return rows
 

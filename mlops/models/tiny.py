@@ -35,7 +35,7 @@ def build_tiny_model(
     num_layers: int = 4,
     seed: int = 0,
 ) -> Path:
-    """Train a tokenizer on ``corpus_texts``, build a random model from ``seed`` and save both to ``output_dir``."""
+    """Train a tokenizer on ``corpus_texts``, build a model seeded by ``seed``; save to ``output_dir``."""
     texts = [text for text in corpus_texts if text.strip()]
     if not texts:
         raise ModelBuildError("the tiny model needs a non-empty corpus to train its tokenizer")

@@ -21,7 +21,6 @@ def test_defaults():
         ({"BLOB_CONNECTION_STRING": ""}, "BLOB_CONNECTION_STRING"),
         ({"APPROVAL_TIMEOUT_HOURS": "soon"}, "APPROVAL_TIMEOUT_HOURS"),
         ({"TRAINING_TIMEOUT_MINUTES": "0"}, "TRAINING_TIMEOUT_MINUTES"),
-        ({"TRAINING_BACKEND": "cloud"}, "TRAINING_BACKEND"),
     ],
 )
 def test_bad_settings_name_the_setting(override, name):

@@ -1,0 +1,141 @@
+"""The engine's background loop: episodes per instance (never two at once), activities up to a limit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from devhost.durable import history
+from devhost.durable.activities import ActivityRunner
+from devhost.durable.clock import Clock, WakingClock
+from devhost.durable.episode import Episode, run_episode
+from devhost.durable.records import ACTIVE, WorkItem
+from devhost.durable.retries import take_batch
+from devhost.durable.store import Store
+
+log = logging.getLogger("devhost.durable")
+
+
+class Scheduler:
+    """Sleeps until new work or the next due timer (a WakingClock wakes it on advance), then dispatches."""
+
+    def __init__(self, store: Store, clock: Clock, orchestrators: Mapping[str, Callable[..., Any]],
+                 activities: Mapping[str, Callable[..., Any]], max_concurrent_activities: int) -> None:
+        self._store, self._clock = store, clock
+        self._orchestrators = orchestrators
+        self._runner = ActivityRunner(activities, max_concurrent_activities)
+        self._episodes: dict[str, asyncio.Task[None]] = {}
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._wake, self._changed = asyncio.Event(), asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def start(self) -> None:
+        """Begin dispatching persisted and new work on the running event loop."""
+        loop = asyncio.get_running_loop()
+        if isinstance(self._clock, WakingClock):
+            def on_advance() -> None:
+                loop.call_soon_threadsafe(self._wake.set)
+
+            self._unsubscribe = self._clock.subscribe(on_advance)
+        self._loop_task = asyncio.create_task(self._run(), name="durable-engine")
+
+    async def stop(self) -> None:
+        """Cancel the loop, episodes and activities; nothing half-done commits (activities re-run later)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        tasks = [*self._episodes.values(), *self._running.values()]
+        if self._loop_task is not None:
+            tasks.append(self._loop_task)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._runner.close()
+
+    def wake(self) -> None:
+        """New work was stored: dispatch soon."""
+        self._wake.set()
+
+    async def wait_idle(self, timeout: float) -> None:  # noqa: ASYNC109 - mirrors DurableEngine.wait_idle
+        """Return once nothing runs and nothing is runnable now; TimeoutError after timeout seconds."""
+        async with asyncio.timeout(timeout):
+            while not self._idle():
+                self._changed.clear()
+                await self._changed.wait()
+
+    def _idle(self) -> bool:
+        if self._episodes or self._running:
+            return False
+        return not self._store.runnable(self._clock.now()) and not self._store.work()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            delay = None
+            try:
+                self._dispatch()
+                delay = self._sleep_seconds()
+            except Exception:  # a store fault must not end the loop; the next wake-up tries again
+                log.exception("durable dispatch failed")
+            self._changed.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    def _sleep_seconds(self) -> float | None:
+        now = self._clock.now()
+        due = self._store.next_due(now)
+        return None if due is None else max((due - now).total_seconds(), 0.0)
+
+    def _dispatch(self) -> None:
+        for instance_id in self._store.runnable(self._clock.now()):
+            if instance_id not in self._episodes:
+                self._episodes[instance_id] = asyncio.create_task(self._episode(instance_id))
+        for item in self._store.work():
+            if item.id not in self._running:
+                self._running[item.id] = asyncio.create_task(self._activity(item))
+
+    async def _episode(self, instance_id: str) -> None:
+        try:
+            await self._run_episode(instance_id)
+        except Exception as exc:  # an engine fault fails this instance, not the loop
+            log.exception("episode of %s crashed", instance_id)
+            message, now = f"durable engine error: {exc!r}", self._clock.now()
+            closing = history.execution_completed(now, "Failed", json.dumps(message))
+            self._store.end(instance_id, "Failed", message, closing, now)
+        finally:
+            self._episodes.pop(instance_id, None)
+            self._notify()
+
+    async def _run_episode(self, instance_id: str) -> None:
+        now = self._clock.now()
+        row = self._store.instance(instance_id)
+        if row is None or row.status not in ACTIVE:
+            return
+        batch = take_batch(self._store.messages(instance_id, now), row.ledger)
+        if not batch:
+            return
+        episode = Episode(row, self._store.history(instance_id), batch, now)
+        commit = await asyncio.to_thread(run_episode, episode, self._orchestrators.get(row.name),
+                                         self._runner.names())
+        applied = self._store.apply(commit, now)
+        log.debug("episode %s/%s: %d event(s) in, status %s, %d activity(ies), %d timer(s)%s", row.name,
+                  instance_id, len(batch), commit.status, len(commit.work), len(commit.timers),
+                  "" if applied else " (discarded: instance changed meanwhile)")
+        if applied and commit.status == "Failed":
+            log.warning("orchestration %s/%s failed: %s", row.name, instance_id, commit.output_json)
+
+    async def _activity(self, item: WorkItem) -> None:
+        try:
+            event = await self._runner.run(item, self._clock)
+            self._store.complete_work(item, event, self._clock.now())
+        finally:
+            self._running.pop(item.id, None)
+            self._notify()
+
+    def _notify(self) -> None:
+        self._wake.set()
+        self._changed.set()

@@ -1,0 +1,92 @@
+"""Model registry through the MLflow client: local SQLite store here, Azure ML (azureml://) in Azure.
+
+Only plain MlflowClient registry calls are used, which azureml-mlflow implements as well, so the same
+code serves both tracking URIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, ErrorCode
+
+_AZUREML_MODEL = re.compile(r"/models/([^/]+)(?:/versions/[^/]+)?/?$")
+_NOT_ALLOWED = re.compile(r"[^a-z0-9._-]+")
+
+
+class RegistryError(RuntimeError):
+    """The registry refused or failed an operation; the message names the model."""
+
+
+@dataclass(frozen=True)
+class RegisteredModelVersion:
+    name: str
+    version: str
+
+
+def model_name(model_id: str) -> str:
+    """The registered-model name for a model id.
+
+    Rule: take the model's own name — the ``<name>`` of an ``azureml://.../models/<name>[/versions/<v>]``
+    URI, else the last ``/``-separated segment (HuggingFace ``org/name``, a local or blob path) —
+    lowercase it, replace each run of characters other than ``a-z 0-9 . _ -`` with ``-`` and trim
+    ``-._`` from both ends. ``HuggingFaceTB/SmolLM2-135M`` -> ``smollm2-135m``. Empty -> ValueError.
+    """
+    match = _AZUREML_MODEL.search(model_id)
+    last = match.group(1) if match else model_id.rstrip("/").rsplit("/", 1)[-1]
+    name = _NOT_ALLOWED.sub("-", last.lower()).strip("-._")[:255]
+    if not name:
+        raise ValueError(f"no model name can be derived from {model_id!r}")
+    return name
+
+
+class ModelRegistry:
+    """Register model versions whose source is the weights' URI, and read or set their tags."""
+
+    def __init__(self, tracking_uri: str, registry_uri: str | None = None) -> None:
+        self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=registry_uri or tracking_uri)
+
+    def register_model(
+        self, name: str, source_uri: str, tags: Mapping[str, str] | None = None
+    ) -> RegisteredModelVersion:
+        """Create the registered model ``name`` if absent and add a version pointing at ``source_uri``."""
+        try:
+            self._client.create_registered_model(name)
+        except MlflowException as exc:
+            if exc.error_code != ErrorCode.Name(RESOURCE_ALREADY_EXISTS):
+                raise RegistryError(f"cannot create registered model {name}: {exc.message}") from exc
+        try:
+            version = self._client.create_model_version(name, source_uri, tags=dict(tags or {}))
+        except MlflowException as exc:
+            raise RegistryError(f"cannot register {source_uri} as {name}: {exc.message}") from exc
+        return RegisteredModelVersion(name, str(version.version))
+
+    def set_tags(self, ref: RegisteredModelVersion, tags: Mapping[str, str]) -> None:
+        """Set (overwrite) each tag on the version; idempotent."""
+        try:
+            for key, value in tags.items():
+                self._client.set_model_version_tag(ref.name, ref.version, key, str(value))
+        except MlflowException as exc:
+            raise RegistryError(f"cannot tag {ref.name} v{ref.version}: {exc.message}") from exc
+
+    def get_tags(self, ref: RegisteredModelVersion) -> dict[str, str]:
+        """The version's tags."""
+        try:
+            return dict(self._client.get_model_version(ref.name, ref.version).tags)
+        except MlflowException as exc:
+            raise RegistryError(f"cannot read {ref.name} v{ref.version}: {exc.message}") from exc
+
+    def get_source(self, ref: RegisteredModelVersion) -> str:
+        """Where the version's weights are (the ``source_uri`` it was registered with)."""
+        try:
+            return str(self._client.get_model_version(ref.name, ref.version).source)
+        except MlflowException as exc:
+            raise RegistryError(f"cannot read {ref.name} v{ref.version}: {exc.message}") from exc
+
+    def ping(self) -> None:
+        """Raise unless the registry answers a query."""
+        self._client.search_registered_models(max_results=1)

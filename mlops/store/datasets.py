@@ -1,0 +1,48 @@
+"""Registered datasets: a train and an eval JSONL file in Blob, with their row counts."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from mlops.store.records import DatasetRecord
+from mlops.store.rows import dataset_record
+
+_UPSERT = """
+INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (name) DO UPDATE SET
+    domain = EXCLUDED.domain, description = EXCLUDED.description,
+    train_uri = EXCLUDED.train_uri, eval_uri = EXCLUDED.eval_uri,
+    train_rows = EXCLUDED.train_rows, eval_rows = EXCLUDED.eval_rows
+RETURNING *
+"""
+
+
+class DatasetQueries:
+    """The dataset half of RunStore (mixed in; needs ``self._pool``)."""
+
+    _pool: asyncpg.Pool
+
+    async def upsert_dataset(self, record: DatasetRecord) -> DatasetRecord:
+        """Insert or update the dataset by name (``created_at`` is kept) and return it as stored."""
+        row = await self._pool.fetchrow(
+            _UPSERT,
+            record.name,
+            record.domain,
+            record.description,
+            record.train_uri,
+            record.eval_uri,
+            record.train_rows,
+            record.eval_rows,
+        )
+        return dataset_record(row)
+
+    async def get_dataset(self, name: str) -> DatasetRecord | None:
+        """The dataset, or None when no dataset has that name."""
+        row = await self._pool.fetchrow("SELECT * FROM datasets WHERE name = $1", name)
+        return None if row is None else dataset_record(row)
+
+    async def list_datasets(self) -> list[DatasetRecord]:
+        """All datasets, by name."""
+        rows = await self._pool.fetch("SELECT * FROM datasets ORDER BY name")
+        return [dataset_record(row) for row in rows]

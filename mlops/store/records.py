@@ -1,0 +1,109 @@
+"""Typed rows of the run store: what goes in (NewRun, RunFields, DatasetRecord) and what comes out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+STATUSES: Final = ("pending", "loading", "training", "evaluating", "awaiting_approval", "completed", "failed")
+TERMINAL_STATUSES: Final = frozenset({"completed", "failed"})
+DECISIONS: Final = ("go_prod", "rejected", "expired")
+EVENT_KINDS: Final = ("transition", "card", "event", "approval")
+APPROVAL_DECISIONS: Final = ("approve", "reject")
+TASK_TYPES: Final = ("finetune", "evaluate")
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    name: str
+    domain: str
+    description: str
+    train_uri: str
+    eval_uri: str
+    train_rows: int
+    eval_rows: int
+    created_at: datetime | None = None  # set by the database
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A run to create; ``run_id`` (a UUID string) is generated when not given."""
+
+    model_id: str
+    dataset: str
+    experiment_name: str
+    task_type: str
+    ml_score_threshold: float
+    metric_weights: Mapping[str, float] = field(default_factory=dict)
+    created_by: str | None = None
+    run_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.task_type not in TASK_TYPES:
+            raise ValueError(f"task_type must be one of {TASK_TYPES}, got {self.task_type!r}")
+
+
+@dataclass(frozen=True)
+class RunFields:
+    """Columns a transition may set; ``None`` leaves a column as it is."""
+
+    ml_score: float | None = None
+    base_model_uri: str | None = None
+    finetuned_model_uri: str | None = None
+    registered_model: Mapping[str, Any] | None = None
+    training_job: str | None = None
+    failure_reason: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The columns to update, by name."""
+        return {name: value for name, value in vars(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: str
+    status: str
+    decision: str | None
+    model_id: str
+    dataset: str
+    experiment_name: str
+    task_type: str
+    ml_score_threshold: float
+    metric_weights: dict[str, float]
+    ml_score: float | None
+    base_model_uri: str | None
+    finetuned_model_uri: str | None
+    registered_model: dict[str, Any] | None
+    training_job: str | None
+    failure_reason: str | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    id: int
+    run_id: str
+    kind: str
+    status: str
+    message: str
+    details: dict[str, Any]
+    dedupe_key: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    run_id: str
+    decision: str
+    approver: str
+    comment: str | None
+    via: str
+    decided_at: datetime

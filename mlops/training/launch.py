@@ -1,0 +1,52 @@
+"""Start the local runner detached, the way submitting an Azure ML job returns before the job runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mlops.payloads import TrainingRequest
+from mlops.training.job_process import code_root
+
+DEFAULT_MODEL_CACHE = ".stack/models"
+
+
+def job_name(job: TrainingRequest) -> str:
+    """The local job's name, stable per run and mode (what the audit trail records)."""
+    return f"local-{job.mode}-{job.run_id}"
+
+
+def jobs_dir(model_cache_dir: Path | None = None) -> Path:
+    """Where detached jobs write their logs: ``MODEL_CACHE_DIR/../jobs``."""
+    cache = model_cache_dir or Path(os.environ.get("MODEL_CACHE_DIR") or DEFAULT_MODEL_CACHE)
+    return cache.resolve().parent / "jobs"
+
+
+def runner_command(job: TrainingRequest) -> list[str]:
+    """The local runner's command line for ``job``."""
+    command = [
+        sys.executable, "-m", "mlops.training.local_runner", "--run-id", job.run_id,
+        "--base-model", job.base_model_uri, "--dataset-train", job.train_uri, "--dataset-eval", job.eval_uri,
+        "--mode", job.mode, "--experiment-name", job.experiment_name,
+    ]  # fmt: skip
+    if job.max_steps is not None:
+        command += ["--max-steps", str(job.max_steps)]
+    return command
+
+
+def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None = None) -> str:
+    """Spawn the runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; name it."""
+    log_path = jobs_dir(model_cache_dir) / f"{job.run_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log_file:
+        subprocess.Popen(
+            runner_command(job),
+            cwd=code_root(),
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return job_name(job)

@@ -1,0 +1,99 @@
+"""Local stand-in for "Azure ML job + Event Grid": download inputs, run train.py, upload, publish one event.
+
+    python -m mlops.training.local_runner --run-id ID --base-model blob://model-outputs/base/<slug>
+        --dataset-train blob://datasets/train/x.jsonl --dataset-eval blob://datasets/eval/x.jsonl
+        --mode finetune|generate [--max-steps N] [--experiment-name NAME]
+
+Environment: BLOB_CONNECTION_STRING, ServiceBusConnection, SERVICEBUS_TOPIC (default mlops-events),
+MLFLOW_TRACKING_URI (passed on to the job). Exit 0 once the outcome event (done or failed) is published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlops.blob import BlobStore
+from mlops.events import TRAINING_DONE, TRAINING_FAILED, EventPublisher, LifecycleEvent
+from mlops.payloads import TrainingRequest
+from mlops.settings import DEFAULT_TOPIC
+from mlops.training.job_process import JobFailed, run_training_job
+from mlops.training.publish import PublishError, publish_with_retry
+
+RUNS_PREFIX = "blob://model-outputs/runs"
+TASK_TYPES = {"finetune": "finetune", "generate": "evaluate"}
+log = logging.getLogger("mlops.training.local_runner")
+
+
+def execute(request: TrainingRequest, blob: BlobStore, work_dir: Path) -> LifecycleEvent:
+    """Run the job for ``request`` in ``work_dir`` and return the event that reports its outcome."""
+    out_uri = f"{RUNS_PREFIX}/{request.run_id}"
+    task_type = TASK_TYPES[request.mode]
+    log_file = work_dir / "train.log"
+    try:
+        base = blob.download_dir(request.base_model_uri, work_dir / "base")
+        train = blob.download_file(request.train_uri, work_dir / "data" / "train.jsonl")
+        evaluation = blob.download_file(request.eval_uri, work_dir / "data" / "eval.jsonl")
+        try:
+            metrics = run_training_job(request, base, train, evaluation, work_dir / "out", log_file)
+        finally:
+            if log_file.is_file():
+                blob.upload_file(log_file, f"{out_uri}/train.log")
+        model_uri = request.base_model_uri
+        if request.mode == "finetune":
+            model_uri = blob.upload_dir(work_dir / "out" / "finetuned", f"{out_uri}/finetuned")
+        predictions = blob.upload_file(work_dir / "out" / "predictions.jsonl", f"{out_uri}/predictions.jsonl")
+    except Exception as exc:  # the job's boundary: every failure becomes a run.training_failed event
+        reason = exc.reason if isinstance(exc, JobFailed) else f"{type(exc).__name__}: {exc}"
+        log.error("run %s failed: %s", request.run_id, reason)
+        return LifecycleEvent(TRAINING_FAILED, request.run_id, {"reason": reason}, task_type=task_type)
+    payload = {"model_uri": model_uri, "predictions_uri": predictions, "metrics": metrics}
+    return LifecycleEvent(TRAINING_DONE, request.run_id, payload, task_type=task_type)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mlops.training.local_runner", description=__doc__)
+    parser.add_argument("--run-id", required=True)
+    parser.add_argument("--base-model", required=True, dest="base_model_uri")
+    parser.add_argument("--dataset-train", "--train", required=True, dest="train_uri")
+    parser.add_argument("--dataset-eval", "--eval", required=True, dest="eval_uri")
+    parser.add_argument("--mode", choices=("finetune", "generate"), default="finetune")
+    parser.add_argument("--max-steps", type=int)
+    parser.add_argument("--experiment-name", default="mlops-training")
+    return parser
+
+
+def _required_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise SystemExit(f"error: environment variable {name} is required")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one job and publish its outcome; exit 1 only if the event could not be published."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    request = TrainingRequest.model_validate(vars(_parser().parse_args(argv)))
+    blob = BlobStore.from_connection_string(_required_env("BLOB_CONNECTION_STRING"))
+    publisher = EventPublisher.from_connection_string(
+        _required_env("ServiceBusConnection"), os.environ.get("SERVICEBUS_TOPIC") or DEFAULT_TOPIC
+    )
+    with tempfile.TemporaryDirectory(prefix=f"mlops-job-{request.run_id}-") as tmp:
+        event = execute(request, blob, Path(tmp))
+    try:
+        attempts = asyncio.run(publish_with_retry(publisher, event))
+    except PublishError as exc:
+        log.error("%s", exc)
+        return 1
+    log.info("published %s for run %s (%d attempt(s))", event.event, request.run_id, attempts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
