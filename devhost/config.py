@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 
@@ -19,5 +18,4 @@ class DevHostConfig:
     broker_port: int = 5672
     broker_config: Path | None = None
     virtual_clock: bool = False
-    clock_start: datetime | None = None
     env: dict[str, str] = field(default_factory=dict)

@@ -11,7 +11,7 @@ from typing import Self
 from devhost import sdk_session
 from devhost.admin import AdminApi
 from devhost.config import DevHostConfig
-from devhost.durable.clock import Clock, VirtualClock, WallClock
+from devhost.durable.clock import Clock, ShiftedClock, WallClock
 from devhost.durable.engine import DurableEngine
 from devhost.durable_api import DurableHttpApi
 from devhost.durable_binding import client_binding_json
@@ -37,7 +37,7 @@ class DevHost:
 
     def __init__(self, config: DevHostConfig) -> None:
         self.config = config
-        self.clock: Clock = VirtualClock(config.clock_start) if config.virtual_clock else WallClock()
+        self.clock: Clock = ShiftedClock() if config.virtual_clock else WallClock()
         self._env = EnvironmentOverlay()
         self._executor = ThreadPoolExecutor(thread_name_prefix="devhost-fn")
         self.broker: LocalServiceBusBroker | None = None

@@ -21,7 +21,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from training_job import tracking
 from training_job.config import JobConfig, parse_config
-from training_job.data import TrainingInputError, load_rows, write_jsonl
+from training_job.data import QARow, TrainingInputError, load_rows, write_jsonl
 from training_job.generate import generate_answers
 from training_job.lora import LoraSettings, eval_loss, train_lora
 from training_job.prompts import encode_example
@@ -39,10 +39,10 @@ def _load(config: JobConfig) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def _finetune(config: JobConfig, model: Any, tokenizer: Any) -> tuple[Any, dict[str, float]]:
+def _finetune(
+    config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARow]
+) -> tuple[Any, dict[str, float]]:
     """Train LoRA adapters, merge them and save the merged model + tokenizer to OUTPUT/finetuned."""
-    assert config.train_file is not None  # parse_config requires it in finetune mode
-    rows = load_rows(config.train_file, "train")
     examples = [encode_example(tokenizer, row, config.max_seq_length) for row in rows]
     settings = LoraSettings(
         config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules, config.lora_layers
@@ -66,14 +66,16 @@ def _finetune(config: JobConfig, model: Any, tokenizer: Any) -> tuple[Any, dict[
 def run(config: JobConfig) -> dict[str, float]:
     """Execute the job described by ``config`` and return its final metrics."""
     eval_rows = load_rows(config.eval_file, "eval")
-    if config.train_file is not None and config.mode == "finetune":
-        load_rows(config.train_file, "train")  # fail on a bad train file before loading the model
+    # Bad datasets fail before the (slow) model load; parse_config requires --train-file for finetune.
+    train_rows = (
+        load_rows(config.train_file, "train") if config.mode == "finetune" and config.train_file else []
+    )
     torch.manual_seed(config.seed)
     model, tokenizer = _load(config)
     with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, config.params()):
         metrics: dict[str, float] = {}
         if config.mode == "finetune":
-            model, metrics = _finetune(config, model, tokenizer)
+            model, metrics = _finetune(config, model, tokenizer, train_rows)
         examples = [encode_example(tokenizer, row, config.max_seq_length) for row in eval_rows]
         loss = eval_loss(model, examples, config.generation_batch_size, tokenizer.pad_token_id)
         metrics.update(eval_loss=loss, perplexity=math.exp(min(loss, 50.0)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -70,11 +72,13 @@ class VirtualClock:
 
 
 class ShiftedClock(VirtualClock):
-    """Wall time plus an offset that advance() grows: time flows, and tests can jump over 72 h."""
+    """Wall time plus an offset that advance() grows: time flows (short retry timers fire on their
+    own, woken by a tick) and tests can still jump over a 72 h wait in one call."""
 
-    def __init__(self) -> None:
+    def __init__(self, tick_seconds: float = 0.5) -> None:
         super().__init__(datetime.now(UTC))
         self._offset = timedelta(0)
+        threading.Thread(target=self._tick, args=(tick_seconds,), name="clock-tick", daemon=True).start()
 
     def now(self) -> datetime:
         """Return the wall time shifted by every advance() so far."""
@@ -87,6 +91,16 @@ class ShiftedClock(VirtualClock):
             raise ValueError("ShiftedClock cannot move backwards")
         with self._lock:
             self._offset += delta
+        self._wake_all()
+
+    def _wake_all(self) -> None:
+        with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
             listener()
+
+    def _tick(self, seconds: float) -> None:
+        while True:
+            time.sleep(seconds)
+            with contextlib.suppress(RuntimeError):  # a listener whose loop has just closed
+                self._wake_all()

@@ -86,6 +86,8 @@ class Scheduler:
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     def _sleep_seconds(self) -> float | None:
+        if isinstance(self._clock, WakingClock):
+            return None
         now = self._clock.now()
         due = self._store.next_due(now)
         return None if due is None else max((due - now).total_seconds(), 0.0)
