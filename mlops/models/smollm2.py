@@ -59,4 +59,3 @@ def build_smollm2(output_dir: Path) -> Path:
     tokenizer.save_pretrained(output_dir)
     (output_dir / _DONE_MARKER).write_text(json.dumps({"source": GGUF_FILE}), encoding="utf-8")
     return output_dir
-

@@ -79,6 +79,7 @@ def _required_env(name: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one job and publish its outcome; exit 1 only if the event could not be published."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("azure").setLevel(logging.WARNING)  # the SDKs log every HTTP request at INFO
     request = TrainingRequest.model_validate(vars(_parser().parse_args(argv)))
     blob = BlobStore.from_connection_string(_required_env("BLOB_CONNECTION_STRING"))
     publisher = EventPublisher.from_connection_string(

@@ -1,0 +1,132 @@
+"""The real function app on devhost, over real PostgreSQL, Azurite, MLflow and the local broker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from devstack import create_database, free_port
+from devstack.postgres import PostgresHandle
+from mlops.models.tiny import build_tiny_model, corpus_from_jsonl
+from mlops.seed import read_manifest, seed
+from tests.fixtures.devhost import RunningDevHost, run_devhost
+from tests.fixtures.services import migrated_store
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = ROOT / "data" / "datasets" / "manifest.json"
+TERMINAL = {"completed", "failed"}
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Mistral-shaped model with a tokenizer trained on the sample data (the hub is unreachable)."""
+    corpus = corpus_from_jsonl(sorted((ROOT / "data" / "datasets").rglob("*.jsonl")))
+    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-mistral", corpus)
+
+
+@pytest.fixture(scope="session")
+def stack_env(
+    postgres_server: PostgresHandle, azurite: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """Settings of a fresh stack: its own database, MLflow store and model cache; datasets seeded."""
+    from devstack import init_tracking_store, tracking_uri
+    from mlops.blob import BlobStore
+
+    database = "e2e_release"
+    create_database(postgres_server.dsn_for("postgres"), database)
+    dsn = postgres_server.dsn_for(database)
+    mlflow_dir = tmp_path_factory.mktemp("mlflow")
+    init_tracking_store(mlflow_dir)
+
+    async def seed_all() -> None:
+        async with migrated_store(dsn) as store:
+            await seed(read_manifest(MANIFEST), store, BlobStore.from_connection_string(azurite))
+
+    asyncio.run(seed_all())
+    return {
+        "DATABASE_URL": dsn,
+        "BLOB_CONNECTION_STRING": azurite,
+        "MLFLOW_TRACKING_URI": tracking_uri(mlflow_dir),
+        "MODEL_CACHE_DIR": str(tmp_path_factory.mktemp("cache") / "models"),
+        "TRAINING_MAX_STEPS": "4",
+        "TRAINING_TIMEOUT_MINUTES": "30",
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
+@dataclass
+class Api:
+    """The HTTP API as a user drives it, plus the host's virtual clock."""
+
+    devhost: RunningDevHost
+
+    @property
+    def base(self) -> str:
+        return f"{self.devhost.base_url}/api"
+
+    def post(self, path: str, body: Any) -> httpx.Response:
+        return httpx.post(f"{self.base}{path}", json=body, timeout=60)
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(f"{self.base}{path}", timeout=60)
+
+    def start_run(self, model_id: str, **overrides: Any) -> str:
+        body = {"model_id": model_id, "dataset": "rag_qa", "experiment_name": "e2e", "task_type": "finetune",
+                **overrides}
+        response = self.post("/runs", body)
+        assert response.status_code == 202, response.text
+        return str(response.json()["run_id"])
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        response = self.get(f"/runs/{run_id}")
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def wait_for(self, run_id: str, statuses: set[str], timeout: float = 300) -> dict[str, Any]:
+        return wait_until(lambda: self.run(run_id), lambda run: run["status"] in statuses, timeout,
+                          f"run {run_id} to reach {sorted(statuses)}")
+
+
+def wait_until(
+    probe: Callable[[], Any], done: Callable[[Any], bool], timeout: float, what: str, interval: float = 0.5
+) -> Any:
+    """Poll ``probe`` until ``done``; fail with the last value seen."""
+    deadline = time.monotonic() + timeout
+    value = probe()
+    while not done(value):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}; last: {value}"
+        time.sleep(interval)
+        value = probe()
+    return value
+
+
+@pytest.fixture
+def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., Any]:
+    """Start the real function app on devhost (virtual clock) over the stack; same state dir on restart."""
+    state = tmp_path / "devhost"
+    port, broker_port = free_port(), free_port()
+
+    def start() -> Any:
+        return run_devhost(ROOT, state_dir=state, env=stack_env, virtual_clock=True, port=port,
+                           broker_port=broker_port)
+
+    return start
+
+
+@pytest.fixture
+def api(devhost_factory: Callable[..., Any]) -> Iterator[Api]:
+    with devhost_factory() as devhost:
+        yield Api(devhost)
+
+
+def servicebus_connection() -> str:
+    """The broker devhost started for the app (devhost sets the app's setting to it)."""
+    return os.environ["ServiceBusConnection"]

@@ -1,0 +1,83 @@
+"""End to end through devhost: the user-visible outcomes of a release run, driven over HTTP."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import mlflow
+
+from tests.e2e.conftest import Api
+
+
+def _tags(tracking_uri: str, name: str) -> dict[str, str]:
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    versions = client.search_model_versions(f"name = '{name}'")
+    assert versions, f"no registered versions of {name}"
+    return dict(max(versions, key=lambda v: int(v.version)).tags)
+
+
+def _statuses(run: dict) -> list[str]:
+    return [event["status"] for event in run["events"] if event.get("kind") == "transition"]
+
+
+def _cards(run: dict) -> list[str]:
+    return [event["message"] for event in run["events"] if event.get("kind") == "card"]
+
+
+def _broken_model(tiny_model: Path, tmp_path: Path) -> Path:
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_model, broken)
+    for weights in broken.glob("*.safetensors"):
+        weights.write_bytes(b"not a safetensors file")
+    return broken
+
+
+def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, stack_env, tmp_path):
+    approved = api.start_run(str(tiny_model), ml_score_threshold=0.0)
+    declined = api.start_run(str(tiny_model), ml_score_threshold=0.0)
+    below = api.start_run(str(tiny_model), ml_score_threshold=1.0)
+    failing = api.start_run(str(_broken_model(tiny_model, tmp_path)))
+
+    for run_id in (approved, declined):
+        run = api.wait_for(run_id, {"awaiting_approval", "failed"})
+        assert run["status"] == "awaiting_approval", run
+        assert set(run["results"]) >= {"exact_match", "rouge_l", "semantic_similarity"}
+        assert run["ml_score"] is not None and run["orchestration"]["custom_status"]["status"] == "awaiting_approval"
+        assert "approval_requested card" in _cards(run)
+
+    assert api.post(f"/runs/{approved}/approval", {"decision": "approve", "approver": "ana", "comment": "ok"}
+                    ).status_code == 202
+    assert api.post(f"/runs/{declined}/approval", {"decision": "reject", "approver": "bo"}).status_code == 202
+    second = api.post(f"/runs/{approved}/approval", {"decision": "reject", "approver": "eve"})
+    assert second.status_code == 409 and "ana" in second.json()["message"]
+
+    done = api.wait_for(approved, {"completed", "failed"})
+    assert (done["status"], done["decision"]) == ("completed", "go_prod")
+    assert _statuses(done) == ["pending", "loading", "training", "evaluating", "awaiting_approval", "completed"]
+    assert done["approval"]["approver"] == "ana" and done["orchestration"]["runtime_status"] == "Completed"
+    tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft")
+    assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)
+
+    rejected = api.wait_for(declined, {"completed", "failed"})
+    assert (rejected["status"], rejected["decision"]) == ("completed", "rejected")
+
+    gated = api.wait_for(below, {"completed", "failed"})
+    assert (gated["status"], gated["decision"]) == ("completed", "rejected")
+    assert "awaiting_approval" not in _statuses(gated) and "rejected card" in _cards(gated)
+    assert "< threshold 1.0" in gated["events"][-1]["message"]
+
+    failed = api.wait_for(failing, {"completed", "failed"})
+    assert failed["status"] == "failed" and "training job failed" in failed["failure_reason"]
+    assert "failed card" in _cards(failed) and failed["decision"] is None
+
+
+def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
+    run_id = api.start_run(str(tiny_model), ml_score_threshold=0.0)
+    api.wait_for(run_id, {"awaiting_approval"})
+    api.devhost.advance(hours=71)
+    assert api.run(run_id)["status"] == "awaiting_approval"
+    api.devhost.advance(hours=2)
+    run = api.wait_for(run_id, {"completed", "failed"}, timeout=60)
+    assert (run["status"], run["decision"]) == ("completed", "expired")
+    assert api.post(f"/runs/{run_id}/approval", {"decision": "approve", "approver": "late"}).status_code == 409
