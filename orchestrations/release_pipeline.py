@@ -84,7 +84,8 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
     ))))
     if not evaluation.passed:
         return (yield from _finish(context, run, model, "rejected", events.EVAL_REJECTED, "rejected",
-                                   f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}"))
+                                   f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}",
+                                   ml_score=evaluation.ml_score))
     return (yield from _await_approval(context, run, model, evaluation))
 
 
@@ -120,7 +121,8 @@ def _await_approval(
     yield _call(context, "send_card", CardRequest(run_id=run.run_id, kind="approval_requested", facts={
         "model": f"{model.name} v{model.version}", "ml_score": evaluation.ml_score,
         "threshold": run.ml_score_threshold, "metrics": evaluation.metrics, "deadline": deadline.isoformat()}))
-    yield from _status(context, run, "awaiting_approval", f"{score}; awaiting approval until {deadline.isoformat()}")
+    yield from _status(context, run, "awaiting_approval", f"{score}; awaiting approval until {deadline.isoformat()}",
+                       ml_score=evaluation.ml_score)
     decided = context.wait_for_external_event(APPROVAL_DECISION)
     expiry = context.create_timer(deadline)
     winner = yield context.task_any([decided, expiry])
@@ -140,7 +142,7 @@ _VALIDATION = {"go_prod": "validated", "rejected": "rejected", "expired": "expir
 
 def _finish(
     context: df.DurableOrchestrationContext, run: PipelineInput, model: ModelRef,
-    decision: str, event: str, card: str, message: str,
+    decision: str, event: str, card: str, message: str, **fields: Any,
 ) -> Steps:
     yield _call(context, "tag_model", TagRequest(
         model=model, tags={"deployment_status": decision, "validation": _VALIDATION[decision]}))
@@ -148,7 +150,7 @@ def _finish(
         event=event, run_id=run.run_id, task_type=run.task_type, payload={"decision": decision, "reason": message}))
     yield _call(context, "send_card", CardRequest(
         run_id=run.run_id, kind=card, facts={"model": f"{model.name} v{model.version}", "reason": message}))  # type: ignore[arg-type]
-    yield from _status(context, run, "completed", message, decision=decision)
+    yield from _status(context, run, "completed", message, decision=decision, **fields)
     return decision
 
 
