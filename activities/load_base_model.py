@@ -8,8 +8,8 @@ from typing import Any
 import azure.durable_functions as df
 
 from mlops.bootstrap import services
-from mlops.staging import stage_base_model
 from mlops.payloads import LoadModelRequest, ModelRef
+from mlops.staging import stage_base_model
 
 bp = df.Blueprint()
 

@@ -18,6 +18,4 @@ async def publish_event(payload: dict[str, Any]) -> None:
     """Send the event; its message id is stable so a retried send is detectable as a duplicate."""
     request = PublishRequest.model_validate(payload)
     publisher = (await services()).publisher
-    await publisher.publish(
-        LifecycleEvent(request.event, request.run_id, request.payload, task_type=request.task_type)
-    )
+    await publisher.publish(LifecycleEvent(request.event, request.run_id, request.payload, task_type=request.task_type))

@@ -21,5 +21,9 @@ async def send_card(payload: dict[str, Any]) -> None:
     run_url = f"{svc.settings.public_base_url}/api/runs/{request.run_id}"
     card = render_card(request.kind, request.run_id, request.facts, run_url)
     await svc.store.append_event(
-        request.run_id, "card", f"{request.kind} card", details={"card": card}, dedupe_key=f"card:{request.kind}"
+        request.run_id,
+        "card",
+        f"{request.kind} card",
+        details={"card": card},
+        dedupe_key=f"card:{request.kind}",
     )

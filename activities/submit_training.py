@@ -19,9 +19,7 @@ async def submit_training(payload: dict[str, Any]) -> dict[str, Any]:
     """Start the job (idempotent per run and mode) and record its name in the audit trail."""
     request = TrainingRequest.model_validate(payload)
     svc = await services()
-    job_name = await asyncio.to_thread(
-        launch_local_training, request, model_cache_dir=svc.settings.model_cache_dir
-    )
+    job_name = await asyncio.to_thread(launch_local_training, request, model_cache_dir=svc.settings.model_cache_dir)
     await svc.store.append_event(
         request.run_id,
         "event",

@@ -24,8 +24,20 @@ EVAL_SHARE = 0.2
 ROOT = Path(__file__).resolve().parent
 TEMPLATES_DIR = ROOT / "templates"
 OUT_DIR = ROOT / "datasets"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 Row = dict[str, str]
 
@@ -62,8 +74,13 @@ def _value(vocab: Any, rng: random.Random) -> Any:
     return f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {year}"
 
 
-def _fill(spec: dict[str, Any], template: dict[str, Any], pools: dict[str, dict[str, list[str]]],
-          split: str, rng: random.Random) -> dict[str, Any]:
+def _fill(
+    spec: dict[str, Any],
+    template: dict[str, Any],
+    pools: dict[str, dict[str, list[str]]],
+    split: str,
+    rng: random.Random,
+) -> dict[str, Any]:
     """Choose a value per slot; two slots of the same type never share a value."""
     chosen: dict[str, Any] = {}
     for slot, kind in template["slots"].items():
@@ -76,8 +93,7 @@ def _fill(spec: dict[str, Any], template: dict[str, Any], pools: dict[str, dict[
     return chosen
 
 
-def _row(spec: dict[str, Any], pools: dict[str, dict[str, list[str]]], split: str,
-         rng: random.Random) -> Row:
+def _row(spec: dict[str, Any], pools: dict[str, dict[str, list[str]]], split: str, rng: random.Random) -> Row:
     """Render one (question, context, answer) row and check the span contract."""
     template = rng.choice(spec["templates"])
     slots = _fill(spec, template, pools, split, rng)
@@ -117,12 +133,20 @@ def render(seed: int = SEED) -> dict[str, str]:
             rows = build_split(domain, split, seed)
             path = f"{split}/{domain}_{split}.jsonl"
             files[path] = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-            entry.update({f"{split}_path": path, f"{split}_blob": f"blob://datasets/{path}",
-                          f"{split}_rows": len(rows)})
+            entry.update(
+                {
+                    f"{split}_path": path,
+                    f"{split}_blob": f"blob://datasets/{path}",
+                    f"{split}_rows": len(rows),
+                }
+            )
         manifest.append(entry)
-    header = {"generator": "data/generate_datasets.py", "seed": seed,
-              "paths": "relative to this manifest; the folder mirrors the `datasets` blob container",
-              "row_schema": {"question": "str", "context": "str", "answer": "str (span of context)"}}
+    header = {
+        "generator": "data/generate_datasets.py",
+        "seed": seed,
+        "paths": "relative to this manifest; the folder mirrors the `datasets` blob container",
+        "row_schema": {"question": "str", "context": "str", "answer": "str (span of context)"},
+    }
     files["manifest.json"] = json.dumps({**header, "datasets": manifest}, indent=2, ensure_ascii=False) + "\n"
     return files
 

@@ -18,17 +18,11 @@ def parse_args(argv: list[str] | None = None) -> DevHostConfig:
     parser.add_argument("--app-dir", type=Path, default=Path("."), help="directory holding function_app.py")
     parser.add_argument("--host", default="127.0.0.1", help="interface for HTTP and the broker")
     parser.add_argument("--port", type=int, default=7071, help="HTTP port (0 = any free port)")
-    parser.add_argument(
-        "--state-dir", type=Path, default=Path(".stack/devhost"), help="task hub + broker store"
-    )
+    parser.add_argument("--state-dir", type=Path, default=Path(".stack/devhost"), help="task hub + broker store")
     parser.add_argument("--broker-port", type=int, default=5672, help="AMQP port of the local broker")
-    parser.add_argument(
-        "--broker-config", type=Path, default=None, help="emulator Config.json (default infra/...)"
-    )
+    parser.add_argument("--broker-config", type=Path, default=None, help="emulator Config.json (default infra/...)")
     parser.add_argument("--no-broker", action="store_true", help="use the ServiceBusConnection setting as is")
-    parser.add_argument(
-        "--virtual-clock", action="store_true", help="time moves only via /admin/clock/advance"
-    )
+    parser.add_argument("--virtual-clock", action="store_true", help="time moves only via /admin/clock/advance")
     parser.add_argument("--log-level", default="INFO", help="logging level")
     args = parser.parse_args(argv)
     configure_logging(args.log_level.upper())

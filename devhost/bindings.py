@@ -13,9 +13,7 @@ import azure.functions as func
 
 from devhost.functions import FunctionLoadError, UserFunction
 
-SUPPORTED_TRIGGERS = frozenset(
-    {"httpTrigger", "serviceBusTrigger", "orchestrationTrigger", "activityTrigger"}
-)
+SUPPORTED_TRIGGERS = frozenset({"httpTrigger", "serviceBusTrigger", "orchestrationTrigger", "activityTrigger"})
 SUPPORTED_INPUTS = frozenset({"durableClient"})
 
 
@@ -34,14 +32,12 @@ def build_user_function(function: func.decorators.function_app.Function, directo
     if set(params) - set(bound):
         raise FunctionLoadError(
             name,
-            "the following parameters are declared in Python but not in function.json: "
-            f"{set(params) - set(bound)!r}",
+            f"the following parameters are declared in Python but not in function.json: {set(params) - set(bound)!r}",
         )
     if set(bound) - set(params):
         raise FunctionLoadError(
             name,
-            "the following parameters are declared in function.json but not in Python: "
-            f"{set(bound) - set(params)!r}",
+            f"the following parameters are declared in function.json but not in Python: {set(bound) - set(params)!r}",
         )
     trigger = _single_trigger(name, bindings)
     for param_name, binding in bound.items():

@@ -58,9 +58,7 @@ class DurableHttpApi:
             return error_reply(400, "Invalid JSON content", exc)
         instance_id = request.match_info.get("instance_id") or None
         try:
-            new_id = await self._engine.start_new(
-                request.match_info["function_name"], instance_id, input_json
-            )
+            new_id = await self._engine.start_new(request.match_info["function_name"], instance_id, input_json)
         except UnknownOrchestrator as exc:
             return error_reply(400, "One or more of the arguments submitted is incorrect", exc)
         except InstanceAlreadyExists as exc:
@@ -68,9 +66,7 @@ class DurableHttpApi:
         connection = request.query.get("connection") or DEFAULT_CONNECTION
         timeout, interval = query_seconds(request, "timeout"), query_seconds(request, "pollingInterval")
         if timeout is not None and interval is not None:
-            return await wait_or_check(
-                self._engine, request, new_id, (timeout, interval), self._task_hub, connection
-            )
+            return await wait_or_check(self._engine, request, new_id, (timeout, interval), self._task_hub, connection)
         return check_status_reply(request, new_id, self._task_hub, connection)
 
     async def get_status(self, request: web.Request) -> web.Response:

@@ -50,9 +50,7 @@ def client_binding_json(origin: str, task_hub: str, connection: str | None = Non
         "taskHubName": task_hub,
         "connectionName": None,
         "creationUrls": creation_urls(origin),
-        "managementUrls": management_urls(
-            origin, INSTANCE_ID_PLACEHOLDER, task_hub, connection or DEFAULT_CONNECTION
-        ),
+        "managementUrls": management_urls(origin, INSTANCE_ID_PLACEHOLDER, task_hub, connection or DEFAULT_CONNECTION),
         "baseUrl": webhook_base(origin),
         "requiredQueryStringParameters": "",
         "rpcBaseUrl": webhook_base(origin) + "/",

@@ -25,9 +25,7 @@ CHECK_STATUS_KEYS = (
 
 def json_reply(status: int, payload: Any, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON response (the extension serialises with Json.NET)."""
-    return web.Response(
-        status=status, text=json.dumps(payload), content_type="application/json", headers=headers
-    )
+    return web.Response(status=status, text=json.dumps(payload), content_type="application/json", headers=headers)
 
 
 def error_reply(status: int, message: str, exc: BaseException | None = None) -> web.Response:
@@ -61,9 +59,7 @@ def status_reply(request: web.Request, status: Any, *, error_on_failure: bool) -
     return json_reply(200, payload)
 
 
-def check_status_reply(
-    request: web.Request, instance_id: str, task_hub: str, connection: str
-) -> web.Response:
+def check_status_reply(request: web.Request, instance_id: str, task_hub: str, connection: str) -> web.Response:
     """CreateCheckStatusResponse: 202, Location = statusQueryGetUri, Retry-After 10, the management URLs."""
     origin = f"{request.url.scheme}://{request.url.raw_authority}"
     urls = management_urls(origin, instance_id, task_hub, connection)

@@ -20,9 +20,7 @@ SERVICEBUS_SETTING = "ServiceBusConnection"
 async def start_broker(config: DevHostConfig, app_dir: Path) -> LocalServiceBusBroker:
     """Serve the emulator-format topology (default infra/servicebus/Config.json), stored in the state dir."""
     topology = load_topology(config.broker_config or app_dir / DEFAULT_TOPOLOGY)
-    broker = LocalServiceBusBroker(
-        topology, config.host, config.broker_port, config.state_dir / "servicebus.sqlite3"
-    )
+    broker = LocalServiceBusBroker(topology, config.host, config.broker_port, config.state_dir / "servicebus.sqlite3")
     await asyncio.to_thread(broker.start)
     return broker
 
@@ -36,6 +34,4 @@ def use_local_broker(broker: LocalServiceBusBroker, env: EnvironmentOverlay) -> 
     """Point ServiceBusConnection at the broker unless already set (then warn if it differs)."""
     applied = env.set({SERVICEBUS_SETTING: broker.connection_string}, override=False)
     if not applied and os.environ[SERVICEBUS_SETTING] != broker.connection_string:
-        log.warning(
-            "%s is set and used as is; the local broker is %s", SERVICEBUS_SETTING, broker.connection_string
-        )
+        log.warning("%s is set and used as is; the local broker is %s", SERVICEBUS_SETTING, broker.connection_string)

@@ -84,9 +84,7 @@ class InvocationContext(func.Context):
         return _RetryContext()
 
 
-async def invoke(
-    function: UserFunction, trigger_value: Any, *, client_binding: str | None, executor: Executor
-) -> Any:
+async def invoke(function: UserFunction, trigger_value: Any, *, client_binding: str | None, executor: Executor) -> Any:
     """Invoke with the trigger value (and the durable client binding JSON when the function takes one)."""
     kwargs: dict[str, Any] = {function.trigger_param: trigger_value}
     if function.client_param is not None:

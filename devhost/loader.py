@@ -81,8 +81,7 @@ def find_function_register(module: ModuleType, script_file: str) -> Any:
         if isinstance(candidate, func.FunctionRegister):
             if app is not None:
                 raise AppLoadError(
-                    f"More than one {app.__class__.__name__} or other top "
-                    "level function app instances are defined."
+                    f"More than one {app.__class__.__name__} or other top level function app instances are defined."
                 )
             app = candidate
     if app is None:

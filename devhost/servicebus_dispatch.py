@@ -82,9 +82,7 @@ class TriggerDispatcher:
                     delay = _FIRST_DELAY
                     await self._pump(receiver)
             except (ServiceBusError, OSError) as exc:
-                log.warning(
-                    "%s/%s not reachable (%s); retrying in %.1fs", self.topic, self.subscription, exc, delay
-                )
+                log.warning("%s/%s not reachable (%s); retrying in %.1fs", self.topic, self.subscription, exc, delay)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), delay)
                 delay = min(delay * 2, _MAX_DELAY)
@@ -117,9 +115,7 @@ class TriggerDispatcher:
                 trigger_value.delivery_count,
             )
             binding = self._client_binding() if self._target.function.client_param else None
-            await invoke(
-                self._target.function, trigger_value, client_binding=binding, executor=self._executor
-            )
+            await invoke(self._target.function, trigger_value, client_binding=binding, executor=self._executor)
         except Exception:
             log.error("Executed 'Functions.%s' (Failed)\n%s", name, traceback.format_exc())
             await _settle(receiver.abandon_message, message)

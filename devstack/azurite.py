@@ -19,9 +19,7 @@ HOST = "127.0.0.1"
 # and identical in every installation: a public development value, not a secret.
 DEV_ACCOUNT = "devstoreaccount1"
 DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-_LISTENING = re.compile(
-    r"Azurite (Blob|Queue|Table) service (?:is )?successfully listen\w* (?:at|on) \S+:(\d+)"
-)
+_LISTENING = re.compile(r"Azurite (Blob|Queue|Table) service (?:is )?successfully listen\w* (?:at|on) \S+:(\d+)")
 LOG_NAME = "azurite.log"
 
 
@@ -103,9 +101,7 @@ def start_azurite(
     ]
     log = location / LOG_NAME
     with log.open("wb") as out:  # the child keeps its own descriptor
-        process = subprocess.Popen(
-            args, stdout=out, stderr=subprocess.STDOUT, cwd=location, start_new_session=True
-        )
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=location, start_new_session=True)
     wanted = {"Blob", "Queue", "Table"} if full else {"Blob"}
     if not wait_until(lambda: wanted <= _ports(log).keys() or process.poll() is not None, timeout):
         process.kill()
@@ -114,9 +110,7 @@ def start_azurite(
     if process.poll() is not None:
         raise ServiceError(f"Azurite exited with {process.returncode}:\n{log_tail(log)}")
     ports = _ports(log)
-    return AzuriteHandle(
-        process.pid, location, ports["Blob"], ports.get("Queue"), ports.get("Table"), process
-    )
+    return AzuriteHandle(process.pid, location, ports["Blob"], ports.get("Queue"), ports.get("Table"), process)
 
 
 def _ports(log: Path) -> dict[str, int]:

@@ -54,11 +54,7 @@ def running_postgres(data_dir: Path, database: str = "mlops") -> PostgresHandle 
         lines = pid_file.read_text().splitlines()
     except FileNotFoundError:
         return None
-    if (
-        len(lines) < 8
-        or lines[7].strip() != "ready"
-        or not pid_alive(int(lines[0]), cmdline_contains="postgres")
-    ):
+    if len(lines) < 8 or lines[7].strip() != "ready" or not pid_alive(int(lines[0]), cmdline_contains="postgres"):
         return None
     return PostgresHandle(data_dir.resolve(), Path(lines[4].strip()), int(lines[0]), database)
 

@@ -128,9 +128,7 @@ class BlobStore:
         """Size in bytes of every blob under ``uri_prefix``, keyed by path relative to the prefix."""
         ref = parse_blob_uri(uri_prefix)
         try:
-            blobs = self._service.get_container_client(ref.container).list_blobs(
-                name_starts_with=f"{ref.path}/"
-            )
+            blobs = self._service.get_container_client(ref.container).list_blobs(name_starts_with=f"{ref.path}/")
             return {blob.name[len(ref.path) + 1 :]: int(blob.size) for blob in blobs}
         except AzureError as exc:
             raise BlobError(f"cannot list {uri_prefix}: {exc}") from exc

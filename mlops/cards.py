@@ -30,9 +30,15 @@ def render_card(kind: str, run_id: str, facts: dict[str, Any], run_url: str) -> 
     ]
     metrics = facts.get("metrics")
     if isinstance(metrics, dict) and metrics:
-        body.append({"type": "FactSet", "facts": [
-            {"title": name, "value": "n/a" if value is None else f"{value:.3f}"} for name, value in metrics.items()
-        ]})
+        body.append(
+            {
+                "type": "FactSet",
+                "facts": [
+                    {"title": name, "value": "n/a" if value is None else f"{value:.3f}"}
+                    for name, value in metrics.items()
+                ],
+            }
+        )
     return {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,

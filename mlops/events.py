@@ -26,7 +26,17 @@ EXPIRED = "run.expired"
 FAILED = "run.failed"
 
 KNOWN_EVENTS = frozenset(
-    {RUN_CREATED, TRAINING_DONE, TRAINING_FAILED, EVAL_PASSED, EVAL_REJECTED, GO_PROD, REJECTED, EXPIRED, FAILED}
+    {
+        RUN_CREATED,
+        TRAINING_DONE,
+        TRAINING_FAILED,
+        EVAL_PASSED,
+        EVAL_REJECTED,
+        GO_PROD,
+        REJECTED,
+        EXPIRED,
+        FAILED,
+    }
 )
 
 
@@ -45,7 +55,12 @@ class LifecycleEvent:
     def body(self) -> str:
         occurred = self.occurred_at or datetime.now(UTC).isoformat()
         return json.dumps(
-            {"event": self.event, "run_id": self.run_id, "payload": dict(self.payload), "occurred_at": occurred}
+            {
+                "event": self.event,
+                "run_id": self.run_id,
+                "payload": dict(self.payload),
+                "occurred_at": occurred,
+            }
         )
 
     def application_properties(self) -> dict[str, str]:

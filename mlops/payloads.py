@@ -15,6 +15,7 @@ RunStatus = Literal["pending", "loading", "training", "evaluating", "awaiting_ap
 Decision = Literal["go_prod", "rejected", "expired"]
 TaskType = Literal["finetune", "evaluate"]
 JobMode = Literal["finetune", "generate"]
+CardKind = Literal["approval_requested", "rejected", "go_prod", "expired", "failed"]
 
 
 class Payload(BaseModel):
@@ -124,7 +125,7 @@ class PublishRequest(Payload):
 
 class CardRequest(Payload):
     run_id: str
-    kind: Literal["approval_requested", "rejected", "go_prod", "expired", "failed"]
+    kind: CardKind
     facts: dict[str, Any]
 
 

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mlops.evaluation import MetricWeights
 
-
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
 

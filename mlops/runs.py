@@ -77,7 +77,12 @@ async def decide(
     if run.status != "awaiting_approval":
         raise NotAwaitingApproval(f"run {run_id} is {run.status}, not awaiting approval")
     record = await svc.store.record_approval(run_id, request.decision, request.approver, request.comment, via)
-    payload = {"decision": request.decision, "approver": request.approver, "comment": request.comment, "via": via}
+    payload = {
+        "decision": request.decision,
+        "approver": request.approver,
+        "comment": request.comment,
+        "via": via,
+    }
     try:
         await raise_event(run_id, "ApprovalDecision", payload)
     except Exception:
@@ -98,10 +103,18 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
     view.update(
         results=dict(results),
         events=[
-            {"status": e.status, "at": e.at.isoformat(), "message": e.message, "kind": e.kind, "details": e.details}
+            {
+                "status": e.status,
+                "at": e.at.isoformat(),
+                "message": e.message,
+                "kind": e.kind,
+                "details": e.details,
+            }
             for e in run_events
         ],
-        approval=None if approval is None else {
+        approval=None
+        if approval is None
+        else {
             "decision": approval.decision,
             "approver": approval.approver,
             "comment": approval.comment,

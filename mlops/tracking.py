@@ -12,7 +12,9 @@ def log_evaluation(tracking_uri: str, experiment_name: str, run_id: str, result:
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     experiment = client.get_experiment_by_name(experiment_name)
     experiment_id = experiment.experiment_id if experiment else client.create_experiment(experiment_name)
-    run = client.create_run(experiment_id, run_name=f"{run_id}-evaluation", tags={"run_id": run_id, "stage": "evaluation"})
+    run = client.create_run(
+        experiment_id, run_name=f"{run_id}-evaluation", tags={"run_id": run_id, "stage": "evaluation"}
+    )
     mlflow_id: str = run.info.run_id
     for name, value in result.metrics.items():
         if value is not None:

@@ -16,14 +16,18 @@ import azure.durable_functions as df
 from mlops import events
 from mlops.payloads import (
     ApprovalDecision,
+    CardKind,
     CardRequest,
+    Decision,
     EvaluationOutcome,
     EvaluationRequest,
+    JobMode,
     LoadModelRequest,
     ModelRef,
     PipelineInput,
     PublishRequest,
     RegisterModelRequest,
+    RunStatus,
     StatusUpdate,
     TagRequest,
     TrainingOutcome,
@@ -50,7 +54,7 @@ def release_pipeline(context: df.DurableOrchestrationContext) -> Steps:
     run = PipelineInput.model_validate(context.get_input())
     try:
         decision = yield from _run_stages(context, run)
-    except Exception as exc:  # noqa: BLE001 - any stage failure ends the run 'failed' with its reason
+    except Exception as exc:
         reason = failure_reason(exc)
         yield from _fail(context, run, reason)
         return {"status": "failed", "reason": reason}
@@ -64,37 +68,98 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
     )
     model = base
     if run.task_type == "finetune":
-        yield from _status(context, run, "training", "LoRA fine-tuning submitted", base_model_uri=base.uri,
-                           registered_model=base.to_json())
+        yield from _status(
+            context,
+            run,
+            "training",
+            "LoRA fine-tuning submitted",
+            base_model_uri=base.uri,
+            registered_model=base.to_json(),
+        )
         outcome = yield from _run_job(context, run, "finetune", base.uri)
-        model = ModelRef.model_validate((yield _call(context, "register_model", RegisterModelRequest(
-            run_id=run.run_id, name=f"{base.name}-ft", source_uri=outcome.model_uri or "",
-            tags={"lifecycle": "finetuned", "validation": "pending", "run_id": run.run_id,
-                  "base_model": f"{base.name}/{base.version}"},
-        ))))
-        yield from _status(context, run, "evaluating", "evaluating the fine-tuned model",
-                           finetuned_model_uri=model.uri, registered_model=model.to_json())
+        model = ModelRef.model_validate(
+            (
+                yield _call(
+                    context,
+                    "register_model",
+                    RegisterModelRequest(
+                        run_id=run.run_id,
+                        name=f"{base.name}-ft",
+                        source_uri=outcome.model_uri or "",
+                        tags={
+                            "lifecycle": "finetuned",
+                            "validation": "pending",
+                            "run_id": run.run_id,
+                            "base_model": f"{base.name}/{base.version}",
+                        },
+                    ),
+                )
+            )
+        )
+        yield from _status(
+            context,
+            run,
+            "evaluating",
+            "evaluating the fine-tuned model",
+            finetuned_model_uri=model.uri,
+            registered_model=model.to_json(),
+        )
     else:
-        yield from _status(context, run, "evaluating", "generating answers with the base model",
-                           base_model_uri=base.uri, registered_model=base.to_json())
+        yield from _status(
+            context,
+            run,
+            "evaluating",
+            "generating answers with the base model",
+            base_model_uri=base.uri,
+            registered_model=base.to_json(),
+        )
         outcome = yield from _run_job(context, run, "generate", base.uri)
-    evaluation = EvaluationOutcome.model_validate((yield _call(context, "evaluate_model", EvaluationRequest(
-        run_id=run.run_id, predictions_uri=outcome.predictions_uri or "", experiment_name=run.experiment_name,
-        metric_weights=run.metric_weights, ml_score_threshold=run.ml_score_threshold,
-    ))))
+    evaluation = EvaluationOutcome.model_validate(
+        (
+            yield _call(
+                context,
+                "evaluate_model",
+                EvaluationRequest(
+                    run_id=run.run_id,
+                    predictions_uri=outcome.predictions_uri or "",
+                    experiment_name=run.experiment_name,
+                    metric_weights=run.metric_weights,
+                    ml_score_threshold=run.ml_score_threshold,
+                ),
+            )
+        )
+    )
     if not evaluation.passed:
-        return (yield from _finish(context, run, model, "rejected", events.EVAL_REJECTED, "rejected",
-                                   f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}",
-                                   ml_score=evaluation.ml_score))
+        return (
+            yield from _finish(
+                context,
+                run,
+                model,
+                "rejected",
+                events.EVAL_REJECTED,
+                "rejected",
+                f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}",
+                ml_score=evaluation.ml_score,
+            )
+        )
     return (yield from _await_approval(context, run, model, evaluation))
 
 
-def _run_job(context: df.DurableOrchestrationContext, run: PipelineInput, mode: str, base_uri: str) -> Steps:
+def _run_job(context: df.DurableOrchestrationContext, run: PipelineInput, mode: JobMode, base_uri: str) -> Steps:
     """Submit the training (or generation) job and wait for its completion event or the timeout."""
-    yield _call(context, "submit_training", TrainingRequest(
-        run_id=run.run_id, mode=mode, base_model_uri=base_uri, train_uri=run.train_uri,  # type: ignore[arg-type]
-        eval_uri=run.eval_uri, experiment_name=run.experiment_name, max_steps=run.training_max_steps,
-    ))
+    yield _call(
+        context,
+        "submit_training",
+        TrainingRequest(
+            run_id=run.run_id,
+            mode=mode,
+            base_model_uri=base_uri,
+            train_uri=run.train_uri,
+            eval_uri=run.eval_uri,
+            experiment_name=run.experiment_name,
+            max_steps=run.training_max_steps,
+        ),
+    )
     deadline = context.current_utc_datetime + timedelta(minutes=run.training_timeout_minutes)
     completed = context.wait_for_external_event(TRAINING_COMPLETED)
     timeout = context.create_timer(deadline)
@@ -111,24 +176,60 @@ def _run_job(context: df.DurableOrchestrationContext, run: PipelineInput, mode: 
 
 
 def _await_approval(
-    context: df.DurableOrchestrationContext, run: PipelineInput, model: ModelRef, evaluation: EvaluationOutcome
+    context: df.DurableOrchestrationContext,
+    run: PipelineInput,
+    model: ModelRef,
+    evaluation: EvaluationOutcome,
 ) -> Steps:
     score = f"MLScore {evaluation.ml_score:.3f} >= threshold {run.ml_score_threshold}"
-    yield _call(context, "publish_event", PublishRequest(
-        event=events.EVAL_PASSED, run_id=run.run_id, task_type=run.task_type,
-        payload={"ml_score": evaluation.ml_score, "model": model.to_json()}))
+    yield _call(
+        context,
+        "publish_event",
+        PublishRequest(
+            event=events.EVAL_PASSED,
+            run_id=run.run_id,
+            task_type=run.task_type,
+            payload={"ml_score": evaluation.ml_score, "model": model.to_json()},
+        ),
+    )
     deadline = context.current_utc_datetime + timedelta(hours=run.approval_timeout_hours)
-    yield _call(context, "send_card", CardRequest(run_id=run.run_id, kind="approval_requested", facts={
-        "model": f"{model.name} v{model.version}", "ml_score": evaluation.ml_score,
-        "threshold": run.ml_score_threshold, "metrics": evaluation.metrics, "deadline": deadline.isoformat()}))
-    yield from _status(context, run, "awaiting_approval", f"{score}; awaiting approval until {deadline.isoformat()}",
-                       ml_score=evaluation.ml_score)
+    yield _call(
+        context,
+        "send_card",
+        CardRequest(
+            run_id=run.run_id,
+            kind="approval_requested",
+            facts={
+                "model": f"{model.name} v{model.version}",
+                "ml_score": evaluation.ml_score,
+                "threshold": run.ml_score_threshold,
+                "metrics": evaluation.metrics,
+                "deadline": deadline.isoformat(),
+            },
+        ),
+    )
+    yield from _status(
+        context,
+        run,
+        "awaiting_approval",
+        f"{score}; awaiting approval until {deadline.isoformat()}",
+        ml_score=evaluation.ml_score,
+    )
     decided = context.wait_for_external_event(APPROVAL_DECISION)
     expiry = context.create_timer(deadline)
     winner = yield context.task_any([decided, expiry])
     if winner != decided:
-        return (yield from _finish(context, run, model, "expired", events.EXPIRED, "expired",
-                                   f"no decision within {run.approval_timeout_hours} hours"))
+        return (
+            yield from _finish(
+                context,
+                run,
+                model,
+                "expired",
+                events.EXPIRED,
+                "expired",
+                f"no decision within {run.approval_timeout_hours} hours",
+            )
+        )
     expiry.cancel()
     approval = ApprovalDecision.model_validate(event_payload(decided.result))
     note = f"{approval.decision}d by {approval.approver}" + (f": {approval.comment}" if approval.comment else "")
@@ -141,15 +242,35 @@ _VALIDATION = {"go_prod": "validated", "rejected": "rejected", "expired": "expir
 
 
 def _finish(
-    context: df.DurableOrchestrationContext, run: PipelineInput, model: ModelRef,
-    decision: str, event: str, card: str, message: str, **fields: Any,
+    context: df.DurableOrchestrationContext,
+    run: PipelineInput,
+    model: ModelRef,
+    decision: Decision,
+    event: str,
+    card: CardKind,
+    message: str,
+    **fields: Any,
 ) -> Steps:
-    yield _call(context, "tag_model", TagRequest(
-        model=model, tags={"deployment_status": decision, "validation": _VALIDATION[decision]}))
-    yield _call(context, "publish_event", PublishRequest(
-        event=event, run_id=run.run_id, task_type=run.task_type, payload={"decision": decision, "reason": message}))
-    yield _call(context, "send_card", CardRequest(
-        run_id=run.run_id, kind=card, facts={"model": f"{model.name} v{model.version}", "reason": message}))  # type: ignore[arg-type]
+    yield _call(
+        context,
+        "tag_model",
+        TagRequest(model=model, tags={"deployment_status": decision, "validation": _VALIDATION[decision]}),
+    )
+    yield _call(
+        context,
+        "publish_event",
+        PublishRequest(
+            event=event,
+            run_id=run.run_id,
+            task_type=run.task_type,
+            payload={"decision": decision, "reason": message},
+        ),
+    )
+    yield _call(
+        context,
+        "send_card",
+        CardRequest(run_id=run.run_id, kind=card, facts={"model": f"{model.name} v{model.version}", "reason": message}),
+    )
     yield from _status(context, run, "completed", message, decision=decision, **fields)
     return decision
 
@@ -158,27 +279,46 @@ def _fail(context: df.DurableOrchestrationContext, run: PipelineInput, reason: s
     """Record the failure; each step is attempted even if an earlier one fails, so the run never hangs."""
     context.set_custom_status({"status": "failed", "message": reason})
     steps = [
-        ("record_status", StatusUpdate(run_id=run.run_id, status="failed", message=reason,
-                                       fields={"failure_reason": reason})),
-        ("publish_event", PublishRequest(event=events.FAILED, run_id=run.run_id, task_type=run.task_type,
-                                         payload={"reason": reason})),
+        (
+            "record_status",
+            StatusUpdate(run_id=run.run_id, status="failed", message=reason, fields={"failure_reason": reason}),
+        ),
+        (
+            "publish_event",
+            PublishRequest(event=events.FAILED, run_id=run.run_id, task_type=run.task_type, payload={"reason": reason}),
+        ),
         ("send_card", CardRequest(run_id=run.run_id, kind="failed", facts={"reason": reason})),
     ]
     for name, payload in steps:
         try:
             yield _call(context, name, payload)
-        except Exception:  # noqa: BLE001, S112 - best effort: the custom status already says 'failed'
+        except Exception:
             continue
 
 
 def _status(
-    context: df.DurableOrchestrationContext, run: PipelineInput, status: str, message: str,
-    decision: str | None = None, **fields: Any,
+    context: df.DurableOrchestrationContext,
+    run: PipelineInput,
+    status: RunStatus,
+    message: str,
+    decision: Decision | None = None,
+    **fields: Any,
 ) -> Steps:
-    update = StatusUpdate(run_id=run.run_id, status=status, message=message, decision=decision,  # type: ignore[arg-type]
-                          fields=fields)
-    context.set_custom_status({"status": status, "message": message, "decision": decision,
-                               "since": context.current_utc_datetime.isoformat()})
+    update = StatusUpdate(
+        run_id=run.run_id,
+        status=status,
+        message=message,
+        decision=decision,
+        fields=fields,
+    )
+    context.set_custom_status(
+        {
+            "status": status,
+            "message": message,
+            "decision": decision,
+            "since": context.current_utc_datetime.isoformat(),
+        }
+    )
     yield _call(context, "record_status", update)
 
 

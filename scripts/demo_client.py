@@ -15,10 +15,16 @@ TIMEOUT_S = 900.0
 def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str = "demo.approver@contoso.com") -> int:
     """Return 0 when the run ends ``go_prod``, 1 otherwise (the reason is printed)."""
     with httpx.Client(base_url=api, timeout=30) as http:
-        response = http.post("/runs", json={
-            "model_id": model_id, "dataset": dataset, "experiment_name": "demo", "task_type": "finetune",
-            "ml_score_threshold": 0.7,
-        })
+        response = http.post(
+            "/runs",
+            json={
+                "model_id": model_id,
+                "dataset": dataset,
+                "experiment_name": "demo",
+                "task_type": "finetune",
+                "ml_score_threshold": 0.7,
+            },
+        )
         _expect(response, 202)
         run_id = response.json()["run_id"]
         print(f"run {run_id} accepted: {api}/runs/{run_id}")
@@ -28,8 +34,13 @@ def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str 
             print(f"run ended {run['status']} ({run['decision'] or run['failure_reason']})")
             return 1
         print(f"approving as {approver}")
-        _expect(http.post(f"/runs/{run_id}/approval", json={
-            "decision": "approve", "approver": approver, "comment": "metrics reviewed in the demo"}), 202)
+        _expect(
+            http.post(
+                f"/runs/{run_id}/approval",
+                json={"decision": "approve", "approver": approver, "comment": "metrics reviewed in the demo"},
+            ),
+            202,
+        )
         run = _follow(http, run_id, until={"completed", "failed"})
         print(f"final: status={run['status']} decision={run['decision']}")
         return 0 if run["decision"] == "go_prod" else 1

@@ -52,7 +52,11 @@ def start_devhost(env: dict[str, str]) -> bool:
     log = DEVHOST_LOG.open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "devhost", "--state-dir", str(STATE / "devhost")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     DEVHOST_PID.write_text(str(process.pid))
     deadline = time.monotonic() + 90

@@ -35,9 +35,7 @@ class JobConfig:
 
     def params(self) -> dict[str, Any]:
         """Flat, string-friendly parameters for MLflow."""
-        return {
-            key: ",".join(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()
-        }
+        return {key: ",".join(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,9 +70,7 @@ def parse_config(argv: Sequence[str] | None = None) -> JobConfig:
     positive = ("max_steps", "batch_size", "lora_r", "lora_alpha", "max_new_tokens", "generation_batch_size")
     for name in positive:
         if getattr(config, name) <= 0:
-            raise TrainingInputError(
-                f"--{name.replace('_', '-')} must be positive, got {getattr(config, name)}"
-            )
+            raise TrainingInputError(f"--{name.replace('_', '-')} must be positive, got {getattr(config, name)}")
     if config.max_seq_length < 32 or config.max_new_tokens >= config.max_seq_length:
         raise TrainingInputError("--max-seq-length must be >= 32 and larger than --max-new-tokens")
     if config.lora_layers < 0:

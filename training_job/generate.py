@@ -46,9 +46,7 @@ def generate_answers(
     new_tokens, started = 0, time.perf_counter()
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        input_ids, mask = _left_pad(
-            [encode_prompt(tokenizer, r.question, r.context, budget) for r in chunk], pad_id
-        )
+        input_ids, mask = _left_pad([encode_prompt(tokenizer, r.question, r.context, budget) for r in chunk], pad_id)
         generated = model.generate(
             input_ids=input_ids,
             attention_mask=mask,

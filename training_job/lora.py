@@ -57,9 +57,7 @@ def answer_loss(model: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     # Logits at t predict token t + 1: keep one more than the answer span (skips most of the vocab matmul).
     logits = model(**inputs, logits_to_keep=tail + 1).logits[:, :-1]
     targets = labels[:, -tail:]
-    return torch.nn.functional.cross_entropy(
-        logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX
-    )
+    return torch.nn.functional.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX)
 
 
 def _batches(examples: Sequence[Example], batch_size: int, seed: int) -> Iterator[list[Example]]:

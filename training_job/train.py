@@ -39,9 +39,7 @@ def _load(config: JobConfig) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def _finetune(
-    config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARow]
-) -> tuple[Any, dict[str, float]]:
+def _finetune(config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARow]) -> tuple[Any, dict[str, float]]:
     """Train LoRA adapters, merge them and save the merged model + tokenizer to OUTPUT/finetuned."""
     examples = [encode_example(tokenizer, row, config.max_seq_length) for row in rows]
     settings = LoraSettings(
@@ -67,9 +65,7 @@ def run(config: JobConfig) -> dict[str, float]:
     """Execute the job described by ``config`` and return its final metrics."""
     eval_rows = load_rows(config.eval_file, "eval")
     # Bad datasets fail before the (slow) model load; parse_config requires --train-file for finetune.
-    train_rows = (
-        load_rows(config.train_file, "train") if config.mode == "finetune" and config.train_file else []
-    )
+    train_rows = load_rows(config.train_file, "train") if config.mode == "finetune" and config.train_file else []
     torch.manual_seed(config.seed)
     model, tokenizer = _load(config)
     with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, config.params()):

@@ -42,9 +42,13 @@ async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
     if await svc.store.get_dataset(request.name) is not None:
         return error(409, "conflict", f"dataset {request.name} already exists", {"name": "already registered"})
     record = DatasetRecord(
-        name=request.name, domain=request.domain, description=request.description,
-        train_uri=request.train_uri, eval_uri=request.eval_uri,
-        train_rows=counts["train_uri"], eval_rows=counts["eval_uri"],
+        name=request.name,
+        domain=request.domain,
+        description=request.description,
+        train_uri=request.train_uri,
+        eval_uri=request.eval_uri,
+        train_rows=counts["train_uri"],
+        eval_rows=counts["eval_uri"],
     )
     await svc.store.upsert_dataset(record)
     stored = await svc.store.get_dataset(request.name)

@@ -32,8 +32,9 @@ async def create_run(req: func.HttpRequest) -> func.HttpResponse:
         return error(404, "not_found", f"unknown dataset {exc}", {"dataset": f"no dataset named {exc}"})
     run_id = str(record.run_id)
     links = {"self": f"/api/runs/{run_id}", "approval": f"/api/runs/{run_id}/approval"}
-    return json_response({"run_id": run_id, "status": record.status, "links": links}, 202,
-                         headers={"Location": links["self"]})
+    return json_response(
+        {"run_id": run_id, "status": record.status, "links": links}, 202, headers={"Location": links["self"]}
+    )
 
 
 @bp.route(route="runs", methods=["GET"])
@@ -56,8 +57,8 @@ async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
 async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """The run with its metrics, audit trail and orchestration status; 404 when unknown."""
     run_id = parse_run_id(req.route_params.get("run_id"))
-    view = None if run_id is None else await runs.run_view(
-        await services(), run_id, await _orchestration(client, run_id)
+    view = (
+        None if run_id is None else await runs.run_view(await services(), run_id, await _orchestration(client, run_id))
     )
     if view is None:
         return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
@@ -82,10 +83,15 @@ async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClien
         return error(409, "conflict", str(exc))
     except AlreadyDecided as exc:
         prior = exc.existing
-        return error(409, "already_decided", f"already decided ({prior.decision}) by {prior.approver} at "
-                     f"{prior.decided_at.isoformat()}")
-    return json_response({"run_id": run_id, "decision": record.decision, "approver": record.approver,
-                          "status": "accepted"}, 202)
+        return error(
+            409,
+            "already_decided",
+            f"already decided ({prior.decision}) by {prior.approver} at {prior.decided_at.isoformat()}",
+        )
+    return json_response(
+        {"run_id": run_id, "decision": record.decision, "approver": record.approver, "status": "accepted"},
+        202,
+    )
 
 
 async def _orchestration(client: df.DurableOrchestrationClient, run_id: str) -> dict[str, Any] | None:

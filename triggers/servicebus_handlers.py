@@ -39,8 +39,11 @@ async def start_release_pipeline(message: func.ServiceBusMessage, client: df.Dur
         raise events.InvalidEvent(f"payload run_id {pipeline.run_id} differs from event run_id {event.run_id}")
     existing = await client.get_status(event.run_id)
     if existing is not None and existing.runtime_status is not None:
-        log.info("run %s already has an orchestration (%s); duplicate delivery ignored",
-                 event.run_id, existing.runtime_status.value)
+        log.info(
+            "run %s already has an orchestration (%s); duplicate delivery ignored",
+            event.run_id,
+            existing.runtime_status.value,
+        )
         return
     await client.start_new("release_pipeline", instance_id=event.run_id, client_input=pipeline.to_json())
     log.info("started release_pipeline for run %s", event.run_id)
@@ -53,7 +56,7 @@ async def start_release_pipeline(message: func.ServiceBusMessage, client: df.Dur
 async def complete_training(message: func.ServiceBusMessage, client: df.DurableOrchestrationClient) -> None:
     """On ``run.training_done``/``run.training_failed`` raise ``TrainingCompleted``; late duplicates are dropped."""
     event = _parse(message)
-    outcome = TrainingOutcome(succeeded=event.event == events.TRAINING_DONE, **_outcome_fields(event))
+    outcome = TrainingOutcome.model_validate({**event.payload, "succeeded": event.event == events.TRAINING_DONE})
     status = await client.get_status(event.run_id)
     if status is None or status.runtime_status is None:
         raise LookupError(f"no orchestration for run {event.run_id}")
@@ -68,8 +71,3 @@ def _parse(message: func.ServiceBusMessage) -> events.LifecycleEvent:
     event = events.LifecycleEvent.parse(message.get_body(), properties)
     log.info("received %s for run %s (delivery %s)", event.event, event.run_id, message.delivery_count)
     return event
-
-
-def _outcome_fields(event: events.LifecycleEvent) -> dict[str, object]:
-    keys = ("model_uri", "predictions_uri", "metrics", "reason")
-    return {key: event.payload[key] for key in keys if event.payload.get(key) is not None}

@@ -12,9 +12,17 @@ from devhost.durable import history
 from devhost.durable.errors import NonDeterminismError
 
 # Actions whose task the SDK numbers with the next sequence id (the EventId of TaskScheduled/TimerCreated).
-NUMBERED = frozenset({ActionType.CALL_ACTIVITY, ActionType.CALL_ACTIVITY_WITH_RETRY, ActionType.CREATE_TIMER,
-                      ActionType.CALL_SUB_ORCHESTRATOR, ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY,
-                      ActionType.CALL_HTTP, ActionType.CALL_ENTITY})
+NUMBERED = frozenset(
+    {
+        ActionType.CALL_ACTIVITY,
+        ActionType.CALL_ACTIVITY_WITH_RETRY,
+        ActionType.CREATE_TIMER,
+        ActionType.CALL_SUB_ORCHESTRATOR,
+        ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY,
+        ActionType.CALL_HTTP,
+        ActionType.CALL_ENTITY,
+    }
+)
 _COMPOUND = frozenset({ActionType.WHEN_ANY, ActionType.WHEN_ALL})
 
 
@@ -75,7 +83,8 @@ def _parse(kind: ActionType, item: dict[str, Any]) -> Action:
         fire_at=history.parse(fire_at) if fire_at else None,
         cancelled=bool(item.get("isCanceled", False)),
         retry=RetryPolicy(int(retry["firstRetryIntervalInMilliseconds"]), int(retry["maxNumberOfAttempts"]))
-        if retry else None,
+        if retry
+        else None,
     )
 
 
@@ -83,12 +92,13 @@ def new_actions(recorded: list[Recorded], current: list[Action]) -> list[Action]
     """Check that replay scheduled what history recorded (kind, name, order); return the actions beyond it."""
     for position, (before, now) in enumerate(zip(recorded, current, strict=False)):
         if before.kind != now.kind or before.name != now.name:
-            raise NonDeterminismError(_mismatch(position, _describe(before.kind, before.name),
-                                                _describe(now.kind, now.name)))
+            raise NonDeterminismError(
+                _mismatch(position, _describe(before.kind, before.name), _describe(now.kind, now.name))
+            )
     if len(current) < len(recorded):
         missing = recorded[len(current)]
         raise NonDeterminismError(_mismatch(len(current), _describe(missing.kind, missing.name), "nothing"))
-    return current[len(recorded):]
+    return current[len(recorded) :]
 
 
 def _describe(kind: int, name: str | None) -> str:
@@ -97,6 +107,8 @@ def _describe(kind: int, name: str | None) -> str:
 
 
 def _mismatch(position: int, before: str, now: str) -> str:
-    return (f"Non-Deterministic workflow detected: a previous execution of this orchestration scheduled "
-            f"{before} as action #{position}, but the current replay scheduled {now}. Was a change made to "
-            f"the orchestrator code after this instance had already started running?")
+    return (
+        f"Non-Deterministic workflow detected: a previous execution of this orchestration scheduled "
+        f"{before} as action #{position}, but the current replay scheduled {now}. Was a change made to "
+        f"the orchestrator code after this instance had already started running?"
+    )

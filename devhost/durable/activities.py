@@ -43,8 +43,7 @@ class ActivityRunner:
         if output.reason is None:
             log.debug("activity %s (task %d of %s) completed", item.name, item.task_id, item.instance_id)
             return history.task_completed(now, item.task_id, str(output.result_json))
-        log.warning("activity %s (task %d of %s) failed: %s", item.name, item.task_id, item.instance_id,
-                    output.reason)
+        log.warning("activity %s (task %d of %s) failed: %s", item.name, item.task_id, item.instance_id, output.reason)
         return history.task_failed(now, item.task_id, output.reason, output.details or "")
 
     def close(self) -> None:

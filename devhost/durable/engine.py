@@ -32,13 +32,21 @@ class DurableEngine:
     An engine is started once and stopped once; build a new one on the same store_path to resume.
     """
 
-    def __init__(self, *, orchestrators: Mapping[str, UserFunction], activities: Mapping[str, UserFunction],
-                 store_path: Path, clock: Clock, task_hub: str = "MLOpsHub",
-                 max_concurrent_activities: int = 4) -> None:
+    def __init__(
+        self,
+        *,
+        orchestrators: Mapping[str, UserFunction],
+        activities: Mapping[str, UserFunction],
+        store_path: Path,
+        clock: Clock,
+        task_hub: str = "MLOpsHub",
+        max_concurrent_activities: int = 4,
+    ) -> None:
         self._orchestrators, self._clock = dict(orchestrators), clock
         self._store = Store(Path(store_path), task_hub)
-        self._scheduler = Scheduler(self._store, clock, self._orchestrators, dict(activities),
-                                    max_concurrent_activities)
+        self._scheduler = Scheduler(
+            self._store, clock, self._orchestrators, dict(activities), max_concurrent_activities
+        )
 
     async def start(self) -> None:
         """Begin the background loop; persisted work resumes (due timers fire, open activities re-run)."""
@@ -86,21 +94,30 @@ class DurableEngine:
         """Delete the instance, its history and pending work; False if there was none."""
         return self._store.purge(instance_id)
 
-    def get_status(self, instance_id: str, *, show_history: bool = False,
-                   show_input: bool = True) -> InstanceStatus | None:
+    def get_status(
+        self, instance_id: str, *, show_history: bool = False, show_input: bool = True
+    ) -> InstanceStatus | None:
         """The instance's status (with the history view when asked), or None if unknown."""
         row = self._store.instance(instance_id)
         if row is None:
             return None
         return from_row(row, self._store.history(instance_id) if show_history else None, show_input)
 
-    def list_instances(self, *, runtime_status: Collection[str] | None = None,
-                       created_from: datetime | None = None, created_to: datetime | None = None,
-                       instance_id_prefix: str | None = None,
-                       show_input: bool = True) -> list[InstanceStatus]:
+    def list_instances(
+        self,
+        *,
+        runtime_status: Collection[str] | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        instance_id_prefix: str | None = None,
+        show_input: bool = True,
+    ) -> list[InstanceStatus]:
         """Instances matching every given filter, oldest first."""
-        rows = [r for r in self._store.instances() if _matches(r, runtime_status, created_from, created_to,
-                                                                instance_id_prefix)]
+        rows = [
+            r
+            for r in self._store.instances()
+            if _matches(r, runtime_status, created_from, created_to, instance_id_prefix)
+        ]
         return [from_row(r, None, show_input) for r in rows]
 
     def pending_timers(self, instance_id: str) -> list[datetime]:
@@ -118,9 +135,16 @@ class DurableEngine:
         return row
 
 
-def _matches(row: InstanceRow, statuses: Collection[str] | None, created_from: datetime | None,
-             created_to: datetime | None, prefix: str | None) -> bool:
-    return ((statuses is None or row.status in statuses)
-            and (created_from is None or row.created_time >= created_from)
-            and (created_to is None or row.created_time <= created_to)
-            and (prefix is None or row.instance_id.startswith(prefix)))
+def _matches(
+    row: InstanceRow,
+    statuses: Collection[str] | None,
+    created_from: datetime | None,
+    created_to: datetime | None,
+    prefix: str | None,
+) -> bool:
+    return (
+        (statuses is None or row.status in statuses)
+        and (created_from is None or row.created_time >= created_from)
+        and (created_to is None or row.created_time <= created_to)
+        and (prefix is None or row.instance_id.startswith(prefix))
+    )

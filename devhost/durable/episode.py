@@ -34,16 +34,18 @@ class Episode:
 def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities: Collection[str]) -> Commit:
     """Run the orchestrator over the full history and return every change the episode makes."""
     row, now = episode.row, episode.now
-    commit = Commit(row.instance_id, row.execution_id, row.name, [m.id for m in episode.batch],
-                    copy.deepcopy(row.ledger))
+    commit = Commit(
+        row.instance_id, row.execution_id, row.name, [m.id for m in episode.batch], copy.deepcopy(row.ledger)
+    )
     fresh = [history.orchestrator_started(now), *(m.event for m in episode.batch)]
     commit.events.extend(fresh)
     for message in episode.batch:
         retries.advance(commit, message.event, now)
     if handler is None:
         return _fail(commit, missing_function(row.name, "orchestrator"), now)
-    body = invoke.orchestrator_body(row.instance_id, row.input_json, history.replay(episode.stored, fresh),
-                                    bool(episode.stored))
+    body = invoke.orchestrator_body(
+        row.instance_id, row.input_json, history.replay(episode.stored, fresh), bool(episode.stored)
+    )
     output = invoke.run_orchestrator(handler, body)
     try:
         if output.state is not None:
@@ -62,7 +64,7 @@ def _accept(commit: Commit, state: dict[str, Any], activities: Collection[str], 
     flat = actions.flatten(state.get("actions") or [])
     for action in actions.new_actions(commit.ledger.actions, flat):
         _schedule(commit, action, activities, now)
-    for position, action in enumerate(flat[:len(commit.ledger.actions)]):
+    for position, action in enumerate(flat[: len(commit.ledger.actions)]):
         timer_id = commit.ledger.actions[position].event_id
         if action.kind == ActionType.CREATE_TIMER and action.cancelled and timer_id is not None:
             commit.cancelled_timers.append(timer_id)
@@ -104,6 +106,8 @@ def _conclude(commit: Commit, state: dict[str, Any], now: datetime) -> Commit:
 def _fail(commit: Commit, message: str, now: datetime) -> Commit:
     commit.status, commit.restart = "Failed", None
     commit.output_json = json.dumps(f"Orchestrator function '{commit.name}' failed: {message}")
-    commit.events += [history.execution_completed(now, "Failed", commit.output_json),
-                      history.orchestrator_completed(now)]
+    commit.events += [
+        history.execution_completed(now, "Failed", commit.output_json),
+        history.orchestrator_completed(now),
+    ]
     return commit

@@ -42,12 +42,20 @@ class ActivityOutput:
 
 def orchestrator_body(instance_id: str, input_json: str | None, events: list[Event], replaying: bool) -> str:
     """The orchestration trigger payload (context.body) the extension sends for one episode."""
-    return json.dumps({
-        "history": events, "input": input_json, "instanceId": instance_id, "isReplaying": replaying,
-        "parentInstanceId": None, "upperSchemaVersion": 1, "upperSchemaVersionNew": 2,
-        "longRunningTimerIntervalDuration": LONG_TIMER_INTERVAL, "maximumShortTimerDuration": MAX_SHORT_TIMER,
-        "defaultHttpAsyncRequestSleepTimeMillseconds": 30000,
-    })
+    return json.dumps(
+        {
+            "history": events,
+            "input": input_json,
+            "instanceId": instance_id,
+            "isReplaying": replaying,
+            "parentInstanceId": None,
+            "upperSchemaVersion": 1,
+            "upperSchemaVersionNew": 2,
+            "longRunningTimerIntervalDuration": LONG_TIMER_INTERVAL,
+            "maximumShortTimerDuration": MAX_SHORT_TIMER,
+            "defaultHttpAsyncRequestSleepTimeMillseconds": 30000,
+        }
+    )
 
 
 def run_orchestrator(handler: Callable[..., Any], body: str) -> OrchestratorOutput:
@@ -71,8 +79,9 @@ def _failure(exc: Exception) -> OrchestratorOutput:
     return OrchestratorOutput(state, str(state.get("error") or message))
 
 
-async def run_activity(name: str, function: Callable[..., Any], input_json: str | None,
-                       pool: Executor | None = None) -> ActivityOutput:
+async def run_activity(
+    name: str, function: Callable[..., Any], input_json: str | None, pool: Executor | None = None
+) -> ActivityOutput:
     """Decode input as ActivityTriggerConverter does, run the function (sync: in a thread), encode result."""
     try:
         datum = meta.Datum(input_json or "null", "json")
@@ -85,6 +94,7 @@ async def run_activity(name: str, function: Callable[..., Any], input_json: str 
             result = await result
         encoded = ActivityTriggerConverter.encode(result, expected_type=None)
     except Exception as exc:  # reported to the orchestrator as TaskFailed
-        return ActivityOutput(None, f"Activity function '{name}' failed: {type(exc).__name__}: {exc}",
-                              traceback.format_exc())
+        return ActivityOutput(
+            None, f"Activity function '{name}' failed: {type(exc).__name__}: {exc}", traceback.format_exc()
+        )
     return ActivityOutput(str(encoded.value))

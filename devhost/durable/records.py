@@ -40,19 +40,31 @@ class Ledger:
 
     def to_json(self) -> str:
         """Serialise for the instances table."""
-        return json.dumps({
-            "next_id": self.next_id,
-            "actions": [[a.kind, a.name, a.event_id] for a in self.actions],
-            "retries": {str(k): [r.name, r.input, r.attempt, r.policy.first_interval_ms,
-                                 r.policy.max_attempts, r.waiting_on_timer] for k, r in self.retries.items()},
-        })
+        return json.dumps(
+            {
+                "next_id": self.next_id,
+                "actions": [[a.kind, a.name, a.event_id] for a in self.actions],
+                "retries": {
+                    str(k): [
+                        r.name,
+                        r.input,
+                        r.attempt,
+                        r.policy.first_interval_ms,
+                        r.policy.max_attempts,
+                        r.waiting_on_timer,
+                    ]
+                    for k, r in self.retries.items()
+                },
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Ledger:
         """Inverse of to_json."""
         data: dict[str, Any] = json.loads(text)
-        retries = {int(k): RetryState(v[0], v[1], v[2], RetryPolicy(v[3], v[4]), v[5])
-                   for k, v in data["retries"].items()}
+        retries = {
+            int(k): RetryState(v[0], v[1], v[2], RetryPolicy(v[3], v[4]), v[5]) for k, v in data["retries"].items()
+        }
         return cls(data["next_id"], [Recorded(*a) for a in data["actions"]], retries)
 
 
@@ -75,8 +87,18 @@ class InstanceRow:
     def from_row(cls, row: tuple[Any, ...]) -> InstanceRow:
         """Build from a SELECT of the instances table's columns in declaration order."""
         iid, name, execution, status, given, result, custom, created, updated, ledger = row
-        return cls(iid, name, execution, status, given, result, custom,
-                   history.parse(created), history.parse(updated), Ledger.from_json(ledger))
+        return cls(
+            iid,
+            name,
+            execution,
+            status,
+            given,
+            result,
+            custom,
+            history.parse(created),
+            history.parse(updated),
+            Ledger.from_json(ledger),
+        )
 
 
 @dataclass(frozen=True)

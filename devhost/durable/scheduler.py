@@ -23,8 +23,14 @@ log = logging.getLogger("devhost.durable")
 class Scheduler:
     """Sleeps until new work or the next due timer (a WakingClock wakes it on advance), then dispatches."""
 
-    def __init__(self, store: Store, clock: Clock, orchestrators: Mapping[str, Callable[..., Any]],
-                 activities: Mapping[str, Callable[..., Any]], max_concurrent_activities: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        orchestrators: Mapping[str, Callable[..., Any]],
+        activities: Mapping[str, Callable[..., Any]],
+        max_concurrent_activities: int,
+    ) -> None:
         self._store, self._clock = store, clock
         self._orchestrators = orchestrators
         self._runner = ActivityRunner(activities, max_concurrent_activities)
@@ -38,6 +44,7 @@ class Scheduler:
         """Begin dispatching persisted and new work on the running event loop."""
         loop = asyncio.get_running_loop()
         if isinstance(self._clock, WakingClock):
+
             def on_advance() -> None:
                 loop.call_soon_threadsafe(self._wake.set)
 
@@ -121,12 +128,18 @@ class Scheduler:
         if not batch:
             return
         episode = Episode(row, self._store.history(instance_id), batch, now)
-        commit = await asyncio.to_thread(run_episode, episode, self._orchestrators.get(row.name),
-                                         self._runner.names())
+        commit = await asyncio.to_thread(run_episode, episode, self._orchestrators.get(row.name), self._runner.names())
         applied = self._store.apply(commit, now)
-        log.debug("episode %s/%s: %d event(s) in, status %s, %d activity(ies), %d timer(s)%s", row.name,
-                  instance_id, len(batch), commit.status, len(commit.work), len(commit.timers),
-                  "" if applied else " (discarded: instance changed meanwhile)")
+        log.debug(
+            "episode %s/%s: %d event(s) in, status %s, %d activity(ies), %d timer(s)%s",
+            row.name,
+            instance_id,
+            len(batch),
+            commit.status,
+            len(commit.work),
+            len(commit.timers),
+            "" if applied else " (discarded: instance changed meanwhile)",
+        )
         if applied and commit.status == "Failed":
             log.warning("orchestration %s/%s failed: %s", row.name, instance_id, commit.output_json)
 

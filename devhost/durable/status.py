@@ -12,8 +12,13 @@ from azure.durable_functions.models.history import HistoryEventType
 from devhost.durable.history import Event
 from devhost.durable.records import InstanceRow
 
-_HIDDEN = frozenset({HistoryEventType.ORCHESTRATOR_STARTED, HistoryEventType.ORCHESTRATOR_COMPLETED,
-                     HistoryEventType.TASK_SCHEDULED})
+_HIDDEN = frozenset(
+    {
+        HistoryEventType.ORCHESTRATOR_STARTED,
+        HistoryEventType.ORCHESTRATOR_COMPLETED,
+        HistoryEventType.TASK_SCHEDULED,
+    }
+)
 _JSON_FIELDS = ("Result", "Input")
 
 
@@ -34,9 +39,14 @@ class InstanceStatus:
     def to_management_json(self) -> dict[str, Any]:
         """The extension's status API JSON object (DurableOrchestrationStatus.from_json parses it)."""
         body: dict[str, Any] = {
-            "name": self.name, "instanceId": self.instance_id, "runtimeStatus": self.runtime_status,
-            "input": self.input, "customStatus": self.custom_status, "output": self.output,
-            "createdTime": _seconds(self.created_time), "lastUpdatedTime": _seconds(self.last_updated_time),
+            "name": self.name,
+            "instanceId": self.instance_id,
+            "runtimeStatus": self.runtime_status,
+            "input": self.input,
+            "customStatus": self.custom_status,
+            "output": self.output,
+            "createdTime": _seconds(self.created_time),
+            "lastUpdatedTime": _seconds(self.last_updated_time),
         }
         if self.history is not None:
             body["historyEvents"] = self.history
@@ -46,10 +56,15 @@ class InstanceStatus:
 def from_row(row: InstanceRow, events: list[Event] | None, show_input: bool) -> InstanceStatus:
     """Build the status of a stored instance; events (when given) become the history view."""
     return InstanceStatus(
-        name=row.name, instance_id=row.instance_id, runtime_status=row.status,
-        input=_parse(row.input_json) if show_input else None, output=_parse(row.output_json),
-        custom_status=_parse(row.custom_status_json), created_time=row.created_time,
-        last_updated_time=row.last_updated_time, history=history_view(events) if events is not None else None,
+        name=row.name,
+        instance_id=row.instance_id,
+        runtime_status=row.status,
+        input=_parse(row.input_json) if show_input else None,
+        output=_parse(row.output_json),
+        custom_status=_parse(row.custom_status_json),
+        created_time=row.created_time,
+        last_updated_time=row.last_updated_time,
+        history=history_view(events) if events is not None else None,
     )
 
 

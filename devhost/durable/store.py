@@ -11,8 +11,9 @@ from devhost.durable.db import Database
 from devhost.durable.history import Event
 from devhost.durable.records import ACTIVE, Commit, InstanceRow, Ledger, Message, WorkItem
 
-_INSTANCE_COLUMNS = ("instance_id, name, execution_id, status, input, output, custom_status, created_time, "
-                     "last_updated_time, ledger")
+_INSTANCE_COLUMNS = (
+    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger"
+)
 
 
 class Store(Database):
@@ -37,10 +38,16 @@ class Store(Database):
         """Create (or replace a finished) instance as Pending, its ExecutionStarted waiting in the inbox."""
         with self.tx() as t:
             writes.wipe(t, instance_id)
-            t.run(f"INSERT INTO {{instances}} ({_INSTANCE_COLUMNS}) "
-                  "VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?)",
-                  instance_id, name, uuid.uuid4().hex, input_json, history.fmt(now), history.fmt(now),
-                  Ledger().to_json())
+            t.run(
+                f"INSERT INTO {{instances}} ({_INSTANCE_COLUMNS}) VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?)",
+                instance_id,
+                name,
+                uuid.uuid4().hex,
+                input_json,
+                history.fmt(now),
+                history.fmt(now),
+                Ledger().to_json(),
+            )
             writes.post(t, instance_id, "start", history.execution_started(now, name, input_json), now)
 
     def post(self, instance_id: str, kind: str, event: Event, visible_at: datetime) -> None:
@@ -51,9 +58,14 @@ class Store(Database):
     def end(self, instance_id: str, status: str, output: str, event: Event, now: datetime) -> bool:
         """Move an active instance to a final status, dropping pending work; False if it was not active."""
         with self.tx() as t:
-            changed = t.run("UPDATE {instances} SET status = ?, output = ?, last_updated_time = ? "
-                            "WHERE instance_id = ? AND status IN ('Pending', 'Running')",
-                            status, json.dumps(output), history.fmt(now), instance_id)
+            changed = t.run(
+                "UPDATE {instances} SET status = ?, output = ?, last_updated_time = ? "
+                "WHERE instance_id = ? AND status IN ('Pending', 'Running')",
+                status,
+                json.dumps(output),
+                history.fmt(now),
+                instance_id,
+            )
             if changed:
                 writes.drop_pending(t, instance_id)
                 writes.append(t, instance_id, [event])
@@ -66,10 +78,14 @@ class Store(Database):
 
     def runnable(self, now: datetime) -> list[str]:
         """Ids of active instances with at least one message visible at now."""
-        return [r[0] for r in self.rows(
-            "SELECT DISTINCT m.instance_id FROM {inbox} m JOIN {instances} i "
-            "ON i.instance_id = m.instance_id WHERE m.visible_at <= ? AND i.status IN ('Pending', 'Running')",
-            history.fmt(now))]
+        return [
+            r[0]
+            for r in self.rows(
+                "SELECT DISTINCT m.instance_id FROM {inbox} m JOIN {instances} i "
+                "ON i.instance_id = m.instance_id WHERE m.visible_at <= ? AND i.status IN ('Pending', 'Running')",
+                history.fmt(now),
+            )
+        ]
 
     def next_due(self, now: datetime) -> datetime | None:
         """The earliest message (a timer) that becomes visible after now."""
@@ -78,14 +94,20 @@ class Store(Database):
 
     def pending_timers(self, instance_id: str) -> list[tuple[int, datetime]]:
         """(timer id, fire time) of the timers still waiting to fire for the instance."""
-        found = self.rows("SELECT timer_id, visible_at FROM {inbox} WHERE instance_id = ? AND kind = 'timer' "
-                          "ORDER BY visible_at", instance_id)
+        found = self.rows(
+            "SELECT timer_id, visible_at FROM {inbox} WHERE instance_id = ? AND kind = 'timer' ORDER BY visible_at",
+            instance_id,
+        )
         return [(r[0], history.parse(r[1])) for r in found]
 
     def messages(self, instance_id: str, now: datetime) -> list[Message]:
         """Visible messages in delivery order: ExecutionStarted first, then by arrival time."""
-        found = self.rows("SELECT id, kind, event FROM {inbox} WHERE instance_id = ? AND visible_at <= ? "
-                          "ORDER BY kind != 'start', visible_at, id", instance_id, history.fmt(now))
+        found = self.rows(
+            "SELECT id, kind, event FROM {inbox} WHERE instance_id = ? AND visible_at <= ? "
+            "ORDER BY kind != 'start', visible_at, id",
+            instance_id,
+            history.fmt(now),
+        )
         return [Message(r[0], r[1], json.loads(r[2])) for r in found]
 
     def work(self) -> list[WorkItem]:
@@ -104,8 +126,7 @@ class Store(Database):
     def apply(self, commit: Commit, now: datetime) -> bool:
         """Apply an episode atomically; False (nothing written) if the instance moved on meanwhile."""
         with self.tx() as t:
-            current = t.rows("SELECT execution_id, status FROM {instances} WHERE instance_id = ?",
-                             commit.instance_id)
+            current = t.rows("SELECT execution_id, status FROM {instances} WHERE instance_id = ?", commit.instance_id)
             if not current or current[0][0] != commit.execution_id or current[0][1] not in ACTIVE:
                 return False
             for message_id in commit.consumed:

@@ -123,13 +123,9 @@ def _rule(item: Any, path: str) -> Rule:
     obj = f.require_object(item, path)
     name = f.entity_name(obj, path) if obj.get("Name") != "$Default" else "$Default"
     props = f.require_object(obj.get("Properties"), f"{path}.Properties")
-    action = f.optional_str(
-        f.require_object(props.get("Action", {}), f"{path}.Action"), "SqlExpression", path
-    )
+    action = f.optional_str(f.require_object(props.get("Action", {}), f"{path}.Action"), "SqlExpression", path)
     if action:
-        log.warning(
-            "%s.Properties.Action %r is ignored: the local broker does not apply rule actions", path, action
-        )
+        log.warning("%s.Properties.Action %r is ignored: the local broker does not apply rule actions", path, action)
     kind = props.get("FilterType")
     if kind == "Sql":
         sql = f.require_object(props.get("SqlFilter"), f"{path}.Properties.SqlFilter")

@@ -105,9 +105,7 @@ class BrokerState:
             raise SettlementNotAllowedError("a message cannot be dead-lettered from a dead-letter queue")
         return self._settle(key, token, lambda e: self._move_to_dead_letter(key, e, reason, description))
 
-    def _move_to_dead_letter(
-        self, key: EntityKey, entry: Entry, reason: str | None, text: str | None
-    ) -> None:
+    def _move_to_dead_letter(self, key: EntityKey, entry: Entry, reason: str | None, text: str | None) -> None:
         self.queues[key].remove(entry)
         extra = {k: v for k, v in (("DeadLetterReason", reason), ("DeadLetterErrorDescription", text)) if v}
         moved = Entry(

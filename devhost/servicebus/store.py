@@ -64,8 +64,7 @@ class MessageStore:
                 " FROM messages ORDER BY seq"
             ).fetchall()
         return [
-            (EntityKey(t, s, bool(d)), Entry(seq, raw, enq, exp, count))
-            for t, s, d, seq, raw, enq, exp, count in rows
+            (EntityKey(t, s, bool(d)), Entry(seq, raw, enq, exp, count)) for t, s, d, seq, raw, enq, exp, count in rows
         ]
 
     def last_sequence_number(self) -> int:

@@ -42,9 +42,13 @@ class EvaluationResult:
         return cls(**data)
 
 
-async def aevaluate_predictions(rows: Sequence[PredictionRow], weights: WeightsInput = None, *,
-                                max_nan_fraction: float = 0.2,
-                                embeddings_dir: Path | None = None) -> EvaluationResult:
+async def aevaluate_predictions(
+    rows: Sequence[PredictionRow],
+    weights: WeightsInput = None,
+    *,
+    max_nan_fraction: float = 0.2,
+    embeddings_dir: Path | None = None,
+) -> EvaluationResult:
     """Score every row, then apply the MLScore NaN policy (EvaluationFailed when it cannot score)."""
     chosen = weights if isinstance(weights, MetricWeights) else MetricWeights.from_mapping(weights)
     scorers = build_scorers(load_embeddings(embeddings_dir), rows)
@@ -66,9 +70,14 @@ async def aevaluate_predictions(rows: Sequence[PredictionRow], weights: WeightsI
     )
 
 
-def evaluate_predictions(rows: Sequence[PredictionRow], weights: WeightsInput = None, *,
-                         max_nan_fraction: float = 0.2,
-                         embeddings_dir: Path | None = None) -> EvaluationResult:
+def evaluate_predictions(
+    rows: Sequence[PredictionRow],
+    weights: WeightsInput = None,
+    *,
+    max_nan_fraction: float = 0.2,
+    embeddings_dir: Path | None = None,
+) -> EvaluationResult:
     """Synchronous aevaluate_predictions (not for use inside a running event loop)."""
-    return asyncio.run(aevaluate_predictions(rows, weights, max_nan_fraction=max_nan_fraction,
-                                             embeddings_dir=embeddings_dir))
+    return asyncio.run(
+        aevaluate_predictions(rows, weights, max_nan_fraction=max_nan_fraction, embeddings_dir=embeddings_dir)
+    )

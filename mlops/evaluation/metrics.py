@@ -85,8 +85,7 @@ def _context_recall_scorer() -> Scorer:
     return score
 
 
-async def score_row(row: PredictionRow, scorers: dict[str, Scorer], errors: dict[str, str]
-                    ) -> dict[str, float]:
+async def score_row(row: PredictionRow, scorers: dict[str, Scorer], errors: dict[str, str]) -> dict[str, float]:
     """Scores of one row in [0, 1] (NaN where the metric raised; the first error kept in errors)."""
     empty = not row.response.strip()
     scores: dict[str, float] = {}

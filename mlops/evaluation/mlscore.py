@@ -75,8 +75,9 @@ class MLScore:
     notes: list[str] = field(default_factory=list)
 
 
-def compute_ml_score(samples: Sequence[Mapping[str, float | None]], weights: MetricWeights,
-                     *, max_nan_fraction: float = 0.2) -> MLScore:
+def compute_ml_score(
+    samples: Sequence[Mapping[str, float | None]], weights: MetricWeights, *, max_nan_fraction: float = 0.2
+) -> MLScore:
     """Aggregate per-sample scores (NaN or None = no score) into an MLScore under the NaN policy."""
     if not 0.0 <= max_nan_fraction <= 1.0:
         raise ValueError(f"max_nan_fraction must lie in [0, 1], got {max_nan_fraction!r}")
@@ -86,8 +87,7 @@ def compute_ml_score(samples: Sequence[Mapping[str, float | None]], weights: Met
     wanted = {name: w for name, w in weights.as_dict().items() if w > 0}
     too_sparse = [f"{n} ({fractions[n]:.0%} NaN)" for n in wanted if fractions[n] > max_nan_fraction]
     if too_sparse:
-        raise EvaluationFailed(f"NaN share above {max_nan_fraction:.0%} for weighted metrics: "
-                               + ", ".join(too_sparse))
+        raise EvaluationFailed(f"NaN share above {max_nan_fraction:.0%} for weighted metrics: " + ", ".join(too_sparse))
     active = {name: value for name in wanted if (value := metrics[name]) is not None}
     missing = [name for name in wanted if name not in active]
     if missing:
@@ -100,8 +100,9 @@ def compute_ml_score(samples: Sequence[Mapping[str, float | None]], weights: Met
     return MLScore(value, metrics, effective, fractions, notes)
 
 
-def _aggregate(samples: Sequence[Mapping[str, float | None]]
-               ) -> tuple[dict[str, float | None], dict[str, float], list[str]]:
+def _aggregate(
+    samples: Sequence[Mapping[str, float | None]],
+) -> tuple[dict[str, float | None], dict[str, float], list[str]]:
     """Per metric: mean over non-NaN samples (None if none), NaN share, and a note per partial metric."""
     metrics: dict[str, float | None] = {}
     fractions: dict[str, float] = {}

@@ -18,9 +18,7 @@ DEFAULT_DATA_DIR = Path("data/datasets")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mlops.models", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    tiny = commands.add_parser(
-        "build-tiny", help="tiny Mistral-shaped model + BPE tokenizer trained on JSONL"
-    )
+    tiny = commands.add_parser("build-tiny", help="tiny Mistral-shaped model + BPE tokenizer trained on JSONL")
     tiny.add_argument("--out", type=Path, required=True)
     tiny.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder searched for *.jsonl")
     tiny.add_argument("--seed", type=int, default=0)

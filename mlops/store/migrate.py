@@ -70,9 +70,7 @@ async def apply_migrations(conn: asyncpg.Connection, migrations: list[Migration]
         for migration in pending:
             if migration.version in applied:
                 if applied[migration.version] != migration.checksum:
-                    raise MigrationError(
-                        f"migration {migration.version}_{migration.name} changed after it ran"
-                    )
+                    raise MigrationError(f"migration {migration.version}_{migration.name} changed after it ran")
                 continue
             await conn.execute(migration.sql)
             await conn.execute(

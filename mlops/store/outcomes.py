@@ -89,9 +89,7 @@ class OutcomeQueries:
             row = await conn.fetchrow("DELETE FROM run_approvals WHERE run_id = $1 RETURNING *", key)
             if row is not None:
                 details = {"withdrawn": row["decision"], "approver": row["approver"]}
-                await conn.execute(
-                    _APPROVAL_EVENT, key, "decision withdrawn: it could not be delivered", details
-                )
+                await conn.execute(_APPROVAL_EVENT, key, "decision withdrawn: it could not be delivered", details)
 
     async def get_approval(self, run_id: str) -> ApprovalRecord | None:
         """The run's decision, or None while there is none."""

@@ -108,8 +108,7 @@ class RunQueries:
             updates = {"status": status, **({"decision": decision} if decision else {}), **changes}
             assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(updates, start=2))
             row = await conn.fetchrow(
-                f"UPDATE pipeline_runs SET {assignments}, updated_at = clock_timestamp()"
-                " WHERE run_id = $1 RETURNING *",
+                f"UPDATE pipeline_runs SET {assignments}, updated_at = clock_timestamp() WHERE run_id = $1 RETURNING *",
                 key,
                 *updates.values(),
             )

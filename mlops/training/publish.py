@@ -42,8 +42,6 @@ async def publish_with_retry(
                 raise PublishError(
                     f"{event.event} for run {event.run_id} not published after {attempt} attempts: {exc}"
                 ) from exc
-            log.warning(
-                "publish attempt %d of %s failed (%s); retrying in %.1f s", attempt, event.event, exc, delay
-            )
+            log.warning("publish attempt %d of %s failed (%s); retrying in %.1f s", attempt, event.event, exc, delay)
             await asyncio.sleep(min(delay, remaining))
             delay = min(delay * 2, max_delay_s)

@@ -79,8 +79,13 @@ class Api:
         return httpx.get(f"{self.base}{path}", timeout=60)
 
     def start_run(self, model_id: str, **overrides: Any) -> str:
-        body = {"model_id": model_id, "dataset": "rag_qa", "experiment_name": "e2e", "task_type": "finetune",
-                **overrides}
+        body = {
+            "model_id": model_id,
+            "dataset": "rag_qa",
+            "experiment_name": "e2e",
+            "task_type": "finetune",
+            **overrides,
+        }
         response = self.post("/runs", body)
         assert response.status_code == 202, response.text
         return str(response.json()["run_id"])
@@ -91,8 +96,12 @@ class Api:
         return dict(response.json())
 
     def wait_for(self, run_id: str, statuses: set[str], timeout: float = 300) -> dict[str, Any]:
-        return wait_until(lambda: self.run(run_id), lambda run: run["status"] in statuses, timeout,
-                          f"run {run_id} to reach {sorted(statuses)}")
+        return wait_until(
+            lambda: self.run(run_id),
+            lambda run: run["status"] in statuses,
+            timeout,
+            f"run {run_id} to reach {sorted(statuses)}",
+        )
 
 
 def wait_until(
@@ -115,8 +124,7 @@ def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., 
     port, broker_port = free_port(), free_port()
 
     def start() -> Any:
-        return run_devhost(ROOT, state_dir=state, env=stack_env, virtual_clock=True, port=port,
-                           broker_port=broker_port)
+        return run_devhost(ROOT, state_dir=state, env=stack_env, virtual_clock=True, port=port, broker_port=broker_port)
 
     return start
 

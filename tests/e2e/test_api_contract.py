@@ -40,8 +40,12 @@ def test_non_json_bodies_and_bad_queries_are_400(api: Api):
     assert api.get("/runs?limit=0").status_code == 400
     assert api.get("/runs/not-a-uuid").status_code == 404
     assert api.get("/runs/00000000-0000-0000-0000-000000000000").status_code == 404
-    assert api.post("/runs/00000000-0000-0000-0000-000000000000/approval",
-                    {"decision": "approve", "approver": "a"}).status_code == 404
+    assert (
+        api.post(
+            "/runs/00000000-0000-0000-0000-000000000000/approval", {"decision": "approve", "approver": "a"}
+        ).status_code
+        == 404
+    )
 
 
 def test_an_unloadable_model_fails_the_run_with_the_reason_and_refuses_approval(api: Api):
@@ -58,14 +62,33 @@ def test_datasets_are_listed_and_registered_after_validation(api: Api):
     names = {d["name"]: d for d in api.get("/datasets").json()["datasets"]}
     assert {"rag_qa", "medical", "legal"} <= set(names) and names["rag_qa"]["train_rows"] > 0
     rag = names["rag_qa"]
-    missing = api.post("/datasets", {"name": "broken", "domain": "x", "train_uri": "blob://datasets/none.jsonl",
-                                     "eval_uri": rag["eval_uri"]})
+    missing = api.post(
+        "/datasets",
+        {
+            "name": "broken",
+            "domain": "x",
+            "train_uri": "blob://datasets/none.jsonl",
+            "eval_uri": rag["eval_uri"],
+        },
+    )
     assert missing.status_code == 422 and "train_uri" in missing.json()["fields"]
-    created = api.post("/datasets", {"name": "rag_copy", "domain": "rag_qa", "train_uri": rag["train_uri"],
-                                     "eval_uri": rag["eval_uri"]})
+    created = api.post(
+        "/datasets",
+        {"name": "rag_copy", "domain": "rag_qa", "train_uri": rag["train_uri"], "eval_uri": rag["eval_uri"]},
+    )
     assert created.status_code == 201 and created.json()["train_rows"] == rag["train_rows"]
-    assert api.post("/datasets", {"name": "rag_copy", "domain": "rag_qa", "train_uri": rag["train_uri"],
-                                  "eval_uri": rag["eval_uri"]}).status_code == 409
+    assert (
+        api.post(
+            "/datasets",
+            {
+                "name": "rag_copy",
+                "domain": "rag_qa",
+                "train_uri": rag["train_uri"],
+                "eval_uri": rag["eval_uri"],
+            },
+        ).status_code
+        == 409
+    )
 
 
 def test_health_reports_each_dependency(api: Api):

@@ -15,8 +15,10 @@ TOPIC = "mlops-events"
 
 
 def _send(message: ServiceBusMessage) -> None:
-    with ServiceBusClient.from_connection_string(servicebus_connection()) as client, \
-            client.get_topic_sender(TOPIC) as sender:
+    with (
+        ServiceBusClient.from_connection_string(servicebus_connection()) as client,
+        client.get_topic_sender(TOPIC) as sender,
+    ):
         sender.send_messages(message)
 
 
@@ -46,8 +48,12 @@ def test_poison_message_is_dead_lettered_with_a_reason(api: Api):
     _send(ServiceBusMessage(b"{not json", application_properties={"event_type": "run.created"}))
     broker = api.devhost.host.broker
     assert broker is not None
-    dead = wait_until(lambda: broker.dead_letters(TOPIC, "sub-orchestrator"), lambda found: len(found) == 1,
-                      60, "the poison message in the dead-letter queue")
+    dead = wait_until(
+        lambda: broker.dead_letters(TOPIC, "sub-orchestrator"),
+        lambda found: len(found) == 1,
+        60,
+        "the poison message in the dead-letter queue",
+    )
     assert dead[0].dead_letter_reason == "MaxDeliveryCountExceeded"
     assert dead[0].body == b"{not json"
 

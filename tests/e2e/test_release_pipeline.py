@@ -46,15 +46,24 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         assert run["ml_score"] is not None and run["orchestration"]["custom_status"]["status"] == "awaiting_approval"
         assert "approval_requested card" in _cards(run)
 
-    assert api.post(f"/runs/{approved}/approval", {"decision": "approve", "approver": "ana", "comment": "ok"}
-                    ).status_code == 202
+    assert (
+        api.post(f"/runs/{approved}/approval", {"decision": "approve", "approver": "ana", "comment": "ok"}).status_code
+        == 202
+    )
     assert api.post(f"/runs/{declined}/approval", {"decision": "reject", "approver": "bo"}).status_code == 202
     second = api.post(f"/runs/{approved}/approval", {"decision": "reject", "approver": "eve"})
     assert second.status_code == 409 and "ana" in second.json()["message"]
 
     done = api.wait_for(approved, {"completed", "failed"})
     assert (done["status"], done["decision"]) == ("completed", "go_prod")
-    assert _statuses(done) == ["pending", "loading", "training", "evaluating", "awaiting_approval", "completed"]
+    assert _statuses(done) == [
+        "pending",
+        "loading",
+        "training",
+        "evaluating",
+        "awaiting_approval",
+        "completed",
+    ]
     assert done["approval"]["approver"] == "ana" and done["orchestration"]["runtime_status"] == "Completed"
     tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft")
     assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)

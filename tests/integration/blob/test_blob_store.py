@@ -55,9 +55,7 @@ def test_files_and_directories_round_trip(blob_store: BlobStore, prefix: str, tm
     assert blob_store.upload_file(single, f"{prefix}/c.json") == f"{prefix}/c.json"
 
 
-def test_download_dir_skips_files_of_the_same_size(
-    blob_store: BlobStore, prefix: str, tmp_path: Path
-) -> None:
+def test_download_dir_skips_files_of_the_same_size(blob_store: BlobStore, prefix: str, tmp_path: Path) -> None:
     blob_store.upload_bytes(f"{prefix}/d/same.txt", b"remote")
     blob_store.upload_bytes(f"{prefix}/d/other.txt", b"remote")
     dest = tmp_path / "d"

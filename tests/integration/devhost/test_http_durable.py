@@ -19,9 +19,7 @@ def test_start_returns_check_status_response(sample_host: RunningDevHost) -> Non
     body = reply.json()
     assert body["id"] == "f1"
     assert reply.headers["Location"] == body["statusQueryGetUri"]
-    assert body["statusQueryGetUri"].startswith(
-        f"{sample_host.base_url}/runtime/webhooks/durabletask/instances/f1?"
-    )
+    assert body["statusQueryGetUri"].startswith(f"{sample_host.base_url}/runtime/webhooks/durabletask/instances/f1?")
     assert "taskHub=SampleHub" in body["statusQueryGetUri"]
     sample_host.wait_idle()
     status = httpx.get(body["statusQueryGetUri"])
@@ -33,9 +31,7 @@ def test_start_returns_check_status_response(sample_host: RunningDevHost) -> Non
 def test_raise_event_through_the_client_completes_the_flow(sample_host: RunningDevHost) -> None:
     httpx.post(f"{sample_host.base_url}/api/flows/f2", json={"name": "Bo"}).raise_for_status()
     sample_host.wait_idle()
-    assert (
-        httpx.post(f"{sample_host.base_url}/api/flows/f2/approve", json={"approved": True}).status_code == 202
-    )
+    assert httpx.post(f"{sample_host.base_url}/api/flows/f2/approve", json={"approved": True}).status_code == 202
     sample_host.wait_idle()
     state = flow(sample_host, "f2")
     assert state["runtime_status"] == "Completed"

@@ -63,9 +63,7 @@ def test_failing_handler_dead_letters_after_three_deliveries(sample_host: Runnin
     assert broker.active_count(TOPIC, "sub-poison") == 0
     with (
         ServiceBusClient.from_connection_string(broker.connection_string) as client,
-        client.get_subscription_receiver(
-            TOPIC, "sub-poison", sub_queue=ServiceBusSubQueue.DEAD_LETTER
-        ) as dlq,
+        client.get_subscription_receiver(TOPIC, "sub-poison", sub_queue=ServiceBusSubQueue.DEAD_LETTER) as dlq,
     ):
         [dead] = dlq.receive_messages(max_message_count=5, max_wait_time=2)
         assert (dead.message_id, dead.delivery_count) == ("poison-1", 3)
@@ -93,9 +91,7 @@ def test_trigger_reconnects_when_the_broker_comes_up_late(tmp_path: Path) -> Non
         port = probe.getsockname()[1]
     broker = LocalServiceBusBroker(load_topology(SAMPLE_APP / "servicebus.json"), "127.0.0.1", port)
     env = {**SAMPLE_ENV, "ServiceBusConnection": broker.connection_string}
-    with run_devhost(
-        SAMPLE_APP, state_dir=tmp_path / "state", env=env, broker=False, virtual_clock=False
-    ) as host:
+    with run_devhost(SAMPLE_APP, state_dir=tmp_path / "state", env=env, broker=False, virtual_clock=False) as host:
         assert httpx.post(f"{host.base_url}/admin/clock/advance", json={"seconds": 1}).status_code == 409
         time.sleep(1.0)  # the dispatchers fail to connect and back off meanwhile
         broker.start()
@@ -106,9 +102,7 @@ def test_trigger_reconnects_when_the_broker_comes_up_late(tmp_path: Path) -> Non
             ):
                 message = {"flow_id": "late1", "name": "Late"}
                 sender.send_messages(
-                    ServiceBusMessage(
-                        json.dumps(message), application_properties={"event_type": "flow.requested"}
-                    )
+                    ServiceBusMessage(json.dumps(message), application_properties={"event_type": "flow.requested"})
                 )
             deadline = time.monotonic() + 30
             while httpx.get(f"{host.base_url}/api/flows/late1").status_code == 404:

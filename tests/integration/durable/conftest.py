@@ -61,10 +61,16 @@ def engines(clock: VirtualClock, tmp_path: Path) -> EngineFactory:
     """Start an engine on this test's store (`async with engines() as engine:`), stopped on exit."""
 
     @asynccontextmanager
-    async def running(orchestrators: Functions | None = None, engine_clock: Clock | None = None,
-                      **options: Any) -> AsyncIterator[DurableEngine]:
-        engine = DurableEngine(orchestrators=orchestrators or ORCHESTRATORS, activities=ACTIVITIES,
-                               store_path=tmp_path / "durable.sqlite", clock=engine_clock or clock, **options)
+    async def running(
+        orchestrators: Functions | None = None, engine_clock: Clock | None = None, **options: Any
+    ) -> AsyncIterator[DurableEngine]:
+        engine = DurableEngine(
+            orchestrators=orchestrators or ORCHESTRATORS,
+            activities=ACTIVITIES,
+            store_path=tmp_path / "durable.sqlite",
+            clock=engine_clock or clock,
+            **options,
+        )
         await engine.start()
         try:
             yield engine

@@ -38,8 +38,9 @@ async def test_activity_failure_is_caught_by_the_orchestrator(engines) -> None:
         assert "Activity function 'always_fails' failed: ValueError: boom" in output["caught"]
 
 
-async def test_retry_fails_twice_then_succeeds_after_retry_timers(engines, clock: VirtualClock,
-                                                                  sample: ModuleType) -> None:
+async def test_retry_fails_twice_then_succeeds_after_retry_timers(
+    engines, clock: VirtualClock, sample: ModuleType
+) -> None:
     async with engines() as engine:
         await engine.start_new("with_retry", "r1", None)
         await engine.wait_idle(10)

@@ -17,8 +17,10 @@ async def test_activities_run_concurrently_up_to_the_limit(engines, sample: Modu
         for n in range(3):
             await engine.start_new("gate_then_hello", f"g{n}", None)
         started = [sample.STARTED.setdefault(f"g{n}", asyncio.Event()) for n in range(3)]
-        await asyncio.wait_for(asyncio.wait([asyncio.ensure_future(e.wait()) for e in started],
-                                            return_when=asyncio.FIRST_COMPLETED), 10)
+        await asyncio.wait_for(
+            asyncio.wait([asyncio.ensure_future(e.wait()) for e in started], return_when=asyncio.FIRST_COMPLETED),
+            10,
+        )
         for _ in range(50):
             await asyncio.sleep(0)
         assert sum(sample.CALLS.values()) == 2

@@ -11,9 +11,7 @@ def test_register_versions_with_blob_sources_and_tags(mlflow_tracking_uri: str) 
     first = registry.register_model(
         name, "blob://model-outputs/base/smollm2-135m", {"lifecycle": "new", "run_id": "r1"}
     )
-    second = registry.register_model(
-        name, "blob://model-outputs/runs/r1/finetuned", {"lifecycle": "finetuned"}
-    )
+    second = registry.register_model(name, "blob://model-outputs/runs/r1/finetuned", {"lifecycle": "finetuned"})
     assert (first, second) == (RegisteredModelVersion(name, "1"), RegisteredModelVersion(name, "2"))
     assert registry.get_tags(first) == {"lifecycle": "new", "run_id": "r1"}
     assert registry.get_source(second) == "blob://model-outputs/runs/r1/finetuned"

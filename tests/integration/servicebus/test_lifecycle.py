@@ -42,9 +42,7 @@ def test_restart_keeps_active_and_dead_lettered_messages(tmp_path: Path, collect
     first = start_local_broker(store)
     with ServiceBusClient.from_connection_string(first.connection_string) as client:
         with client.get_topic_sender(TOPIC) as sender:
-            sender.send_messages(
-                [created("abandoned"), created("dead"), created("locked"), created("untouched")]
-            )
+            sender.send_messages([created("abandoned"), created("dead"), created("locked"), created("untouched")])
         with client.get_subscription_receiver(TOPIC, "sub-orchestrator") as receiver:
             abandoned, dead, _locked = collect(receiver, 3)
             receiver.abandon_message(abandoned)
@@ -67,9 +65,7 @@ def test_restart_keeps_active_and_dead_lettered_messages(tmp_path: Path, collect
 
 
 def test_lock_expiry_redelivers_and_counts(tmp_path: Path, collect: Collect) -> None:
-    broker = start_local_broker(
-        tmp_path / "m.sqlite3", fast_topology(LockDuration="PT1S", MaxDeliveryCount=2)
-    )
+    broker = start_local_broker(tmp_path / "m.sqlite3", fast_topology(LockDuration="PT1S", MaxDeliveryCount=2))
     try:
         with ServiceBusClient.from_connection_string(broker.connection_string) as client:
             with client.get_topic_sender(TOPIC) as sender:
@@ -99,9 +95,7 @@ def test_expired_message_is_dead_lettered(
     while not broker.dead_letters(TOPIC, "sub-orchestrator") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert broker.active_count(TOPIC, "sub-orchestrator") == 0
-    dlq = client.get_subscription_receiver(
-        TOPIC, "sub-orchestrator", sub_queue=ServiceBusSubQueue.DEAD_LETTER
-    )
+    dlq = client.get_subscription_receiver(TOPIC, "sub-orchestrator", sub_queue=ServiceBusSubQueue.DEAD_LETTER)
     with dlq:
         [dead] = collect(dlq, 1)
         assert dead.dead_letter_reason == "TTLExpiredException"
@@ -132,8 +126,7 @@ def test_cli_prints_the_connection_string_and_stops_on_sigterm(tmp_path: Path, c
 
     process, connection_string = launch()
     assert (
-        connection_string.startswith("Endpoint=sb://127.0.0.1:")
-        and "UseDevelopmentEmulator=true" in connection_string
+        connection_string.startswith("Endpoint=sb://127.0.0.1:") and "UseDevelopmentEmulator=true" in connection_string
     )
     with (
         ServiceBusClient.from_connection_string(connection_string) as client,

@@ -25,9 +25,7 @@ async def collect(receiver: ServiceBusReceiver, count: int) -> list[ServiceBusRe
     messages: list[ServiceBusReceivedMessage] = []
     async with asyncio.timeout(10):
         while len(messages) < count:
-            messages += await receiver.receive_messages(
-                max_message_count=count - len(messages), max_wait_time=1
-            )
+            messages += await receiver.receive_messages(max_message_count=count - len(messages), max_wait_time=1)
     return messages
 
 
@@ -56,9 +54,7 @@ async def test_dead_letter_and_dead_letter_queue(broker: LocalServiceBusBroker) 
             await sender.send_messages(event("run.eval_passed", "e1"))
         async with client.get_subscription_receiver(TOPIC, "sub-notifications") as receiver:
             [message] = await collect(receiver, 1)
-            await receiver.dead_letter_message(
-                message, reason="NoApprover", error_description="nobody to ask"
-            )
+            await receiver.dead_letter_message(message, reason="NoApprover", error_description="nobody to ask")
         dlq = client.get_subscription_receiver(
             TOPIC,
             "sub-notifications",

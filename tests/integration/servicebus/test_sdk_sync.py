@@ -48,9 +48,7 @@ def test_each_subscription_gets_only_its_events(
         assert broker.active_count(TOPIC, subscription) == 0
 
 
-def test_a_message_matching_no_subscription_is_dropped(
-    broker: LocalServiceBusBroker, client: ServiceBusClient
-) -> None:
+def test_a_message_matching_no_subscription_is_dropped(broker: LocalServiceBusBroker, client: ServiceBusClient) -> None:
     with client.get_topic_sender(TOPIC) as sender:
         sender.send_messages(event("run.unknown"))
         sender.send_messages(ServiceBusMessage("no event_type at all"))
@@ -63,9 +61,7 @@ def test_batch_send_routes_every_message(
     broker: LocalServiceBusBroker, client: ServiceBusClient, collect: Collect
 ) -> None:
     with client.get_topic_sender(TOPIC) as sender:
-        sender.send_messages(
-            [event("run.created", "a"), event("run.go_prod", "b"), event("run.created", "c")]
-        )
+        sender.send_messages([event("run.created", "a"), event("run.go_prod", "b"), event("run.created", "c")])
         batch = sender.create_message_batch()
         batch.add_message(event("run.training_done", "d"))
         batch.add_message(event("run.created", "e"))
@@ -139,9 +135,7 @@ def test_dead_letter_with_reason_then_receive_from_the_dead_letter_queue(
         "payload missing",
     )
     assert json.loads(info.body)["run_id"] == "bad-run"
-    dlq = client.get_subscription_receiver(
-        TOPIC, "sub-training-events", sub_queue=ServiceBusSubQueue.DEAD_LETTER
-    )
+    dlq = client.get_subscription_receiver(TOPIC, "sub-training-events", sub_queue=ServiceBusSubQueue.DEAD_LETTER)
     with dlq:
         [dead] = collect(dlq, 1)
         assert (dead.dead_letter_reason, dead.dead_letter_error_description) == (
@@ -154,9 +148,7 @@ def test_dead_letter_with_reason_then_receive_from_the_dead_letter_queue(
     assert broker.dead_letters(TOPIC, "sub-training-events") == []
 
 
-def test_receive_and_delete(
-    broker: LocalServiceBusBroker, client: ServiceBusClient, collect: Collect
-) -> None:
+def test_receive_and_delete(broker: LocalServiceBusBroker, client: ServiceBusClient, collect: Collect) -> None:
     with client.get_topic_sender(TOPIC) as sender:
         sender.send_messages([event("run.failed", "x"), event("run.failed", "y")])
     receiver = client.get_subscription_receiver(

@@ -128,9 +128,7 @@ async def test_unknown_runs(run_store: RunStore) -> None:
 
 async def test_append_event_dedupes_and_stamps_the_status(make_run: MakeRun, run_store: RunStore) -> None:
     run = await make_run()
-    card = await run_store.append_event(
-        run.run_id, "card", "c", details={"card": {"a": 1}}, dedupe_key="card:x"
-    )
+    card = await run_store.append_event(run.run_id, "card", "c", details={"card": {"a": 1}}, dedupe_key="card:x")
     again = await run_store.append_event(run.run_id, "card", "c2", details={}, dedupe_key="card:x")
     assert again == card and card.status == "pending" and card.details == {"card": {"a": 1}}
     plain = [await run_store.append_event(run.run_id, "event", "note") for _ in range(2)]

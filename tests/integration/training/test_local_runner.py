@@ -67,10 +67,7 @@ def _receive(broker: LocalServiceBusBroker, run_id: str, timeout: float) -> Serv
         while time.monotonic() < deadline:
             for message in receiver.receive_messages(max_message_count=10, max_wait_time=2):
                 receiver.complete_message(message)
-                if (
-                    LifecycleEvent.parse(b"".join(message.body), message.application_properties).run_id
-                    == run_id
-                ):
+                if LifecycleEvent.parse(b"".join(message.body), message.application_properties).run_id == run_id:
                     return message
     raise AssertionError(f"no event for {run_id} within {timeout} s")
 

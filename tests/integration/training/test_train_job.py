@@ -64,9 +64,7 @@ def test_generate_mode_only_predicts_with_the_base_model(
     }
 
 
-def test_bad_jsonl_line_exits_non_zero_naming_the_line(
-    tiny_model_dir: Path, data_dir: Path, tmp_path: Path
-) -> None:
+def test_bad_jsonl_line_exits_non_zero_naming_the_line(tiny_model_dir: Path, data_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "data"
     bad.mkdir()
     (bad / "train.jsonl").write_text((data_dir / "train.jsonl").read_text())

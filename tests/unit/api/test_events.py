@@ -14,7 +14,11 @@ def test_a_published_event_round_trips_through_parse():
     props = {k.encode(): v.encode() for k, v in event.application_properties().items()}
     parsed = events.LifecycleEvent.parse(str(message), props)
     assert (parsed.event, parsed.run_id, dict(parsed.payload), parsed.task_type) == (
-        "run.created", "r1", {"a": 1}, "finetune")
+        "run.created",
+        "r1",
+        {"a": 1},
+        "finetune",
+    )
     assert json.loads(event.body())["occurred_at"]
 
 

@@ -62,7 +62,15 @@ def test_approval_request_accepts_only_approve_or_reject():
 
 def test_dataset_request_requires_blob_jsonl_uris():
     with pytest.raises(InvalidRequest) as caught:
-        parse_body(DatasetRequest, json.dumps(
-            {"name": "Bad Name", "domain": "x", "train_uri": "/tmp/a.jsonl", "eval_uri": "blob://datasets/e.jsonl"}
-        ).encode())
+        parse_body(
+            DatasetRequest,
+            json.dumps(
+                {
+                    "name": "Bad Name",
+                    "domain": "x",
+                    "train_uri": "/tmp/a.jsonl",
+                    "eval_uri": "blob://datasets/e.jsonl",
+                }
+            ).encode(),
+        )
     assert set(caught.value.fields) == {"name", "train_uri"}

@@ -4,7 +4,11 @@ import pytest
 
 from mlops.settings import Settings, SettingsError
 
-BASE = {"DATABASE_URL": "postgresql://x/db", "BLOB_CONNECTION_STRING": "cs", "MLFLOW_TRACKING_URI": "sqlite:///m.db"}
+BASE = {
+    "DATABASE_URL": "postgresql://x/db",
+    "BLOB_CONNECTION_STRING": "cs",
+    "MLFLOW_TRACKING_URI": "sqlite:///m.db",
+}
 
 
 def test_defaults():

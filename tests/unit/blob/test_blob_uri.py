@@ -5,9 +5,7 @@ from mlops.blob import BlobRef, InvalidBlobUri, parse_blob_uri
 
 def test_parse() -> None:
     assert parse_blob_uri("blob://datasets/train/a.jsonl") == BlobRef("datasets", "train/a.jsonl")
-    assert parse_blob_uri("blob://model-outputs/runs/x/finetuned/") == BlobRef(
-        "model-outputs", "runs/x/finetuned"
-    )
+    assert parse_blob_uri("blob://model-outputs/runs/x/finetuned/") == BlobRef("model-outputs", "runs/x/finetuned")
     assert parse_blob_uri("blob://datasets", require_path=False) == BlobRef("datasets", "")
     assert BlobRef("datasets", "a/b").uri == "blob://datasets/a/b"
 

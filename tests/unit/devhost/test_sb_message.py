@@ -51,9 +51,7 @@ def test_application_properties_are_decoded_from_bytes() -> None:
 
 
 def test_value_body_becomes_json_and_missing_fields_are_none() -> None:
-    message = to_function_message(
-        received(data=None, value={b"k": [1, b"x"]}, properties=Properties(message_id="m-2"))
-    )
+    message = to_function_message(received(data=None, value={b"k": [1, b"x"]}, properties=Properties(message_id="m-2")))
     assert message.get_body() == b'{"k": [1, "x"]}'
     assert message.correlation_id is None
     assert message.content_type is None

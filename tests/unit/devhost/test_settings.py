@@ -62,11 +62,7 @@ def test_host_json_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_legacy_message_handler_options(tmp_path: Path) -> None:
-    host = {
-        "extensions": {
-            "serviceBus": {"messageHandlerOptions": {"maxConcurrentCalls": 5, "autoComplete": False}}
-        }
-    }
+    host = {"extensions": {"serviceBus": {"messageHandlerOptions": {"maxConcurrentCalls": 5, "autoComplete": False}}}}
     (tmp_path / "host.json").write_text(json.dumps(host))
     options = read_host_options(tmp_path)
     assert (options.max_concurrent_calls, options.auto_complete_messages) == (5, False)

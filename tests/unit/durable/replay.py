@@ -22,8 +22,10 @@ class HistoryBuilder:
     def __init__(self, name: str = "orchestrator", input_json: str | None = None) -> None:
         self.now = START
         self.played: list[Event] = []
-        self.fresh: list[Event] = [history.orchestrator_started(START),
-                                   history.execution_started(START, name, input_json)]
+        self.fresh: list[Event] = [
+            history.orchestrator_started(START),
+            history.execution_started(START, name, input_json),
+        ]
         self.input_json = input_json
 
     def episode(self, *events: Event, after: timedelta = timedelta(0)) -> HistoryBuilder:

@@ -49,8 +49,12 @@ def kinds(commit: Commit) -> list[int]:
 
 def test_first_episode_schedules_the_first_activity_with_sequence_id_0() -> None:
     commit = run_episode(episode("pair", [], [started("pair")]), HANDLERS["pair"], {"hello"})
-    assert kinds(commit) == [HistoryEventType.ORCHESTRATOR_STARTED, HistoryEventType.EXECUTION_STARTED,
-                             HistoryEventType.TASK_SCHEDULED, HistoryEventType.ORCHESTRATOR_COMPLETED]
+    assert kinds(commit) == [
+        HistoryEventType.ORCHESTRATOR_STARTED,
+        HistoryEventType.EXECUTION_STARTED,
+        HistoryEventType.TASK_SCHEDULED,
+        HistoryEventType.ORCHESTRATOR_COMPLETED,
+    ]
     assert (commit.status, commit.work, commit.consumed) == ("Running", [(0, "hello", '"A"')], [1])
     assert commit.ledger.next_id == 1
 
@@ -61,8 +65,9 @@ def test_completion_schedules_the_next_activity_and_then_completes() -> None:
     second = run_episode(episode("pair", first.events, [done], first.ledger), HANDLERS["pair"], {"hello"})
     assert second.work == [(1, "hello", '"B"')]
     last = Message(3, "result", history.task_completed(START, 1, '"b"'))
-    third = run_episode(episode("pair", first.events + second.events, [last], second.ledger),
-                        HANDLERS["pair"], {"hello"})
+    third = run_episode(
+        episode("pair", first.events + second.events, [last], second.ledger), HANDLERS["pair"], {"hello"}
+    )
     assert (third.status, json.loads(str(third.output_json))) == ("Completed", ["a", "b"])
 
 
@@ -70,12 +75,14 @@ def test_failed_attempt_creates_a_retry_timer_then_the_next_attempt() -> None:
     first = run_episode(episode("retried", [], [started("retried")]), HANDLERS["retried"], {"hello"})
     assert first.ledger.retries == {0: RetryState("hello", '"R"', 1, RetryPolicy(2000, 3))}
     failed = Message(2, "result", history.task_failed(START, 0, "boom", ""))
-    second = run_episode(episode("retried", first.events, [failed], first.ledger), HANDLERS["retried"],
-                         {"hello"})
+    second = run_episode(episode("retried", first.events, [failed], first.ledger), HANDLERS["retried"], {"hello"})
     assert second.timers == [(1, START + timedelta(seconds=2))] and second.work == []
     fired = Message(3, "timer", history.timer_fired(START, 1, START))
-    third = run_episode(episode("retried", first.events + second.events, [fired], second.ledger),
-                        HANDLERS["retried"], {"hello"})
+    third = run_episode(
+        episode("retried", first.events + second.events, [fired], second.ledger),
+        HANDLERS["retried"],
+        {"hello"},
+    )
     assert third.work == [(2, "hello", '"R"')] and third.ledger.retries[2].attempt == 2
 
 

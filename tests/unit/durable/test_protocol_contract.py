@@ -60,21 +60,44 @@ def test_replay_schema_v3_is_selected_by_upper_schema_version_new_2() -> None:
 
 def test_action_type_codes() -> None:
     assert {a.name: a.value for a in ActionType} == {
-        "CALL_ACTIVITY": 0, "CALL_ACTIVITY_WITH_RETRY": 1, "CALL_SUB_ORCHESTRATOR": 2,
-        "CALL_SUB_ORCHESTRATOR_WITH_RETRY": 3, "CONTINUE_AS_NEW": 4, "CREATE_TIMER": 5,
-        "WAIT_FOR_EXTERNAL_EVENT": 6, "CALL_ENTITY": 7, "CALL_HTTP": 8, "SIGNAL_ENTITY": 9,
-        "WHEN_ANY": 11, "WHEN_ALL": 12,
+        "CALL_ACTIVITY": 0,
+        "CALL_ACTIVITY_WITH_RETRY": 1,
+        "CALL_SUB_ORCHESTRATOR": 2,
+        "CALL_SUB_ORCHESTRATOR_WITH_RETRY": 3,
+        "CONTINUE_AS_NEW": 4,
+        "CREATE_TIMER": 5,
+        "WAIT_FOR_EXTERNAL_EVENT": 6,
+        "CALL_ENTITY": 7,
+        "CALL_HTTP": 8,
+        "SIGNAL_ENTITY": 9,
+        "WHEN_ANY": 11,
+        "WHEN_ALL": 12,
     }
 
 
 def test_history_event_type_codes() -> None:
     assert {e.name: e.value for e in HistoryEventType} == {
-        "EXECUTION_STARTED": 0, "EXECUTION_COMPLETED": 1, "EXECUTION_FAILED": 2, "EXECUTION_TERMINATED": 3,
-        "TASK_SCHEDULED": 4, "TASK_COMPLETED": 5, "TASK_FAILED": 6, "SUB_ORCHESTRATION_INSTANCE_CREATED": 7,
-        "SUB_ORCHESTRATION_INSTANCE_COMPLETED": 8, "SUB_ORCHESTRATION_INSTANCE_FAILED": 9,
-        "TIMER_CREATED": 10, "TIMER_FIRED": 11, "ORCHESTRATOR_STARTED": 12, "ORCHESTRATOR_COMPLETED": 13,
-        "EVENT_SENT": 14, "EVENT_RAISED": 15, "CONTINUE_AS_NEW": 16, "GENERIC_EVENT": 17, "HISTORY_STATE": 18,
-        "EXECUTION_SUSPENDED": 19, "EXECUTION_RESUMED": 20,
+        "EXECUTION_STARTED": 0,
+        "EXECUTION_COMPLETED": 1,
+        "EXECUTION_FAILED": 2,
+        "EXECUTION_TERMINATED": 3,
+        "TASK_SCHEDULED": 4,
+        "TASK_COMPLETED": 5,
+        "TASK_FAILED": 6,
+        "SUB_ORCHESTRATION_INSTANCE_CREATED": 7,
+        "SUB_ORCHESTRATION_INSTANCE_COMPLETED": 8,
+        "SUB_ORCHESTRATION_INSTANCE_FAILED": 9,
+        "TIMER_CREATED": 10,
+        "TIMER_FIRED": 11,
+        "ORCHESTRATOR_STARTED": 12,
+        "ORCHESTRATOR_COMPLETED": 13,
+        "EVENT_SENT": 14,
+        "EVENT_RAISED": 15,
+        "CONTINUE_AS_NEW": 16,
+        "GENERIC_EVENT": 17,
+        "HISTORY_STATE": 18,
+        "EXECUTION_SUSPENDED": 19,
+        "EXECUTION_RESUMED": 20,
     }
 
 
@@ -90,8 +113,10 @@ def test_retry_numbers_each_retry_timer_and_attempt_while_emitting_one_action() 
     first = replay(HANDLERS["retrying"], builder)
     retry_action = actions(first)[0]["compoundActions"][0]
     assert retry_action["actionType"] == ActionType.CALL_ACTIVITY_WITH_RETRY
-    assert retry_action["retryOptions"] == {"firstRetryIntervalInMilliseconds": 1000,
-                                            "maxNumberOfAttempts": 2}
+    assert retry_action["retryOptions"] == {
+        "firstRetryIntervalInMilliseconds": 1000,
+        "maxNumberOfAttempts": 2,
+    }
     builder.episode(history.task_failed(builder.now, 0, "boom", "trace"))
     builder.episode(history.timer_fired(builder.now, 1, builder.now), after=timedelta(seconds=1))
     builder.episode(history.task_completed(builder.now, 2, "10"))
@@ -133,5 +158,8 @@ def test_orchestrator_exception_carries_state_after_the_out_of_proc_marker() -> 
 
 def test_orchestrator_state_shape() -> None:
     state = replay(HANDLERS["waits_then_calls"], HistoryBuilder())
-    assert state == {"isDone": False, "schemaVersion": 2, "actions": [[
-        {"actionType": 6, "externalEventName": "Go", "reason": "ExternalEvent"}]]}
+    assert state == {
+        "isDone": False,
+        "schemaVersion": 2,
+        "actions": [[{"actionType": 6, "externalEventName": "Go", "reason": "ExternalEvent"}]],
+    }

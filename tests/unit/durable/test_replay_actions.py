@@ -48,9 +48,15 @@ DEADLINE = history.fmt(START + timedelta(hours=72))
 
 
 def test_race_emits_when_any_of_event_and_timer() -> None:
-    assert actions(replay(HANDLERS["race"], HistoryBuilder())) == [{"actionType": 11, "compoundActions": [
-        {"actionType": 6, "externalEventName": "Approval", "reason": "ExternalEvent"},
-        {"actionType": 5, "fireAt": DEADLINE, "isCanceled": False}]}]
+    assert actions(replay(HANDLERS["race"], HistoryBuilder())) == [
+        {
+            "actionType": 11,
+            "compoundActions": [
+                {"actionType": 6, "externalEventName": "Approval", "reason": "ExternalEvent"},
+                {"actionType": 5, "fireAt": DEADLINE, "isCanceled": False},
+            ],
+        }
+    ]
 
 
 def test_event_winning_the_race_cancels_the_timer_action() -> None:

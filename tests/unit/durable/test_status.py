@@ -21,15 +21,23 @@ EVENTS = [
     history.task_completed(START, 0, '{"loss": 0.5}'),
     history.execution_completed(START, "Completed", '"done"'),
 ]
-ROW = InstanceRow("run-1", "pipeline", "e", "Completed", '{"run": 1}', '"done"', '{"stage": "end"}',
-                  START, START, Ledger())
+ROW = InstanceRow(
+    "run-1", "pipeline", "e", "Completed", '{"run": 1}', '"done"', '{"stage": "end"}', START, START, Ledger()
+)
 
 
 def test_management_json_has_the_extension_fields() -> None:
     body = from_row(ROW, None, show_input=True).to_management_json()
-    assert body == {"name": "pipeline", "instanceId": "run-1", "runtimeStatus": "Completed",
-                    "input": {"run": 1}, "customStatus": {"stage": "end"}, "output": "done",
-                    "createdTime": "2024-01-01T09:00:00Z", "lastUpdatedTime": "2024-01-01T09:00:00Z"}
+    assert body == {
+        "name": "pipeline",
+        "instanceId": "run-1",
+        "runtimeStatus": "Completed",
+        "input": {"run": 1},
+        "customStatus": {"stage": "end"},
+        "output": "done",
+        "createdTime": "2024-01-01T09:00:00Z",
+        "lastUpdatedTime": "2024-01-01T09:00:00Z",
+    }
     parsed = DurableOrchestrationStatus.from_json(json.loads(json.dumps(body)))
     assert parsed.runtime_status.value == "Completed" and parsed.custom_status == {"stage": "end"}
     assert bool(parsed) is True
@@ -44,5 +52,8 @@ def test_history_view_names_events_and_merges_scheduling_into_completion() -> No
     assert [e["EventType"] for e in view] == ["ExecutionStarted", "TaskCompleted", "ExecutionCompleted"]
     assert view[0]["FunctionName"] == "pipeline"
     assert {k: view[1][k] for k in ("FunctionName", "Result", "ScheduledTime")} == {
-        "FunctionName": "train", "Result": {"loss": 0.5}, "ScheduledTime": history.fmt(START)}
+        "FunctionName": "train",
+        "Result": {"loss": 0.5},
+        "ScheduledTime": history.fmt(START),
+    }
     assert from_row(ROW, EVENTS, show_input=True).to_management_json()["historyEvents"] == view

@@ -7,8 +7,7 @@ DOMAINS = {"rag_qa", "medical", "legal"}
 Reader = Callable[[str], list[dict[str, str]]]
 
 
-def test_manifest_lists_each_domain_with_matching_counts(manifest: dict[str, Any],
-                                                         dataset_rows: Reader) -> None:
+def test_manifest_lists_each_domain_with_matching_counts(manifest: dict[str, Any], dataset_rows: Reader) -> None:
     assert {entry["name"] for entry in manifest["datasets"]} == DOMAINS
     for entry in manifest["datasets"]:
         assert entry["domain"] == entry["name"] and entry["description"]
@@ -32,8 +31,7 @@ def test_rows_are_extractive_short_spans(manifest: dict[str, Any], dataset_rows:
                 assert 1 <= len(row["answer"].split()) <= 6
 
 
-def test_eval_is_held_out_from_train(manifest: dict[str, Any], dataset_rows: Reader,
-                                     generator: ModuleType) -> None:
+def test_eval_is_held_out_from_train(manifest: dict[str, Any], dataset_rows: Reader, generator: ModuleType) -> None:
     for entry in manifest["datasets"]:
         train, held_out = dataset_rows(entry["train_path"]), dataset_rows(entry["eval_path"])
         assert not {r["question"] for r in train} & {r["question"] for r in held_out}

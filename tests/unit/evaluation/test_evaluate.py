@@ -12,8 +12,11 @@ Rows = list[dict[str, str]]
 
 @pytest.fixture(scope="module")
 def eval_rows(dataset_rows: Callable[[str], Rows]) -> Rows:
-    return [*dataset_rows("eval/medical_eval.jsonl")[:8], *dataset_rows("eval/legal_eval.jsonl")[:8],
-            *dataset_rows("eval/rag_qa_eval.jsonl")[:8]]
+    return [
+        *dataset_rows("eval/medical_eval.jsonl")[:8],
+        *dataset_rows("eval/legal_eval.jsonl")[:8],
+        *dataset_rows("eval/rag_qa_eval.jsonl")[:8],
+    ]
 
 
 def predictions(rows: Rows, respond: Callable[[dict[str, str]], str]) -> list[PredictionRow]:

@@ -23,8 +23,13 @@ def scores(embeddings: Any, reference: str, response: str) -> dict[str, float]:
 
 @pytest.mark.parametrize(
     ("raw", "normal"),
-    [("  Soren   Albrecht. ", "soren albrecht"), ("E-220!", "e 220"), ("“Clause 5.2”", "clause 5 2"),
-     ("TLS\tEnabled", "tls enabled"), ("25 °C", "25 °c")],
+    [
+        ("  Soren   Albrecht. ", "soren albrecht"),
+        ("E-220!", "e 220"),
+        ("“Clause 5.2”", "clause 5 2"),
+        ("TLS\tEnabled", "tls enabled"),
+        ("25 °C", "25 °c"),
+    ],
 )
 def test_normalise_answer(raw: str, normal: str) -> None:
     assert normalise_answer(raw) == normal

@@ -121,11 +121,7 @@ def test_correlation_rule() -> None:
 
 def _broken(path: list[Any], value: Any) -> dict[str, Any]:
     document = copy.deepcopy(
-        minimal(
-            Rules=[
-                {"Name": "r", "Properties": {"FilterType": "Sql", "SqlFilter": {"SqlExpression": "a = 1"}}}
-            ]
-        )
+        minimal(Rules=[{"Name": "r", "Properties": {"FilterType": "Sql", "SqlFilter": {"SqlExpression": "a = 1"}}}])
     )
     target: Any = document
     for step in path[:-1]:

@@ -38,6 +38,4 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def dataset(tmp_path: Path) -> tuple[Path, Path]:
-    return write_jsonl(tmp_path / "train.jsonl", qa_rows(16)), write_jsonl(
-        tmp_path / "eval.jsonl", qa_rows(6)
-    )
+    return write_jsonl(tmp_path / "train.jsonl", qa_rows(16)), write_jsonl(tmp_path / "eval.jsonl", qa_rows(6))

@@ -33,9 +33,7 @@ def test_config_that_does_not_load_is_refused(tiny_model_dir: Path, tmp_path: Pa
     assert info.value.model_id == str(source)
 
 
-@pytest.mark.parametrize(
-    "model_id", ["blob://model-outputs/base/x", "azureml://registries/r/models/m/versions/1"]
-)
+@pytest.mark.parametrize("model_id", ["blob://model-outputs/base/x", "azureml://registries/r/models/m/versions/1"])
 def test_other_uri_forms_are_left_to_the_caller(model_id: str, tmp_path: Path) -> None:
     with pytest.raises(ModelFetchError, match="not a HuggingFace id nor an existing local directory"):
         fetch_base_model(model_id, tmp_path / "dest")

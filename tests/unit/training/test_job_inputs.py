@@ -44,9 +44,7 @@ def _argv(model: Path, *extra: str) -> list[str]:
 
 
 def test_config_defaults_and_target_modules(tiny_model_dir: Path) -> None:
-    config = parse_config(
-        _argv(tiny_model_dir, "--train-file", "t.jsonl", "--target-modules", "q_proj, k_proj")
-    )
+    config = parse_config(_argv(tiny_model_dir, "--train-file", "t.jsonl", "--target-modules", "q_proj, k_proj"))
     assert config.target_modules == ("q_proj", "k_proj")
     assert config.mode == "finetune" and config.params()["target_modules"] == "q_proj,k_proj"
 

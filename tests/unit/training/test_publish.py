@@ -42,9 +42,7 @@ class FlakyBroker:
 
 async def test_retries_until_the_broker_answers() -> None:
     broker = FlakyBroker(failures=2)
-    attempts = await publish_with_retry(
-        EventPublisher(broker.client, "mlops-events"), EVENT, first_delay_s=0.01
-    )
+    attempts = await publish_with_retry(EventPublisher(broker.client, "mlops-events"), EVENT, first_delay_s=0.01)
     assert attempts == 3
     [message] = broker.sent
     assert message.application_properties == {

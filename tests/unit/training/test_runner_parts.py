@@ -13,9 +13,7 @@ def test_runner_accepts_both_option_spellings() -> None:
     args = ["--run-id", "r1", "--base-model", "blob://model-outputs/base/tiny", "--mode", "generate"]
     short = vars(_parser().parse_args([*args, "--train", "blob://datasets/t", "--eval", "blob://datasets/e"]))
     long = vars(
-        _parser().parse_args(
-            [*args, "--dataset-train", "blob://datasets/t", "--dataset-eval", "blob://datasets/e"]
-        )
+        _parser().parse_args([*args, "--dataset-train", "blob://datasets/t", "--dataset-eval", "blob://datasets/e"])
     )
     assert short == long
     assert TrainingRequest.model_validate(short).eval_uri == "blob://datasets/e"
