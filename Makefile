@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up down test lint typecheck install lock clean
+.PHONY: demo up down test lint typecheck infra-check install lock clean
 
 demo: install
 	$(PY) -m scripts.stack demo
@@ -17,7 +17,7 @@ up: install
 down:
 	$(PY) -m scripts.stack down
 
-test: install lint typecheck
+test: install lint typecheck infra-check
 	$(PY) -m pytest -q
 
 lint: install
@@ -26,6 +26,19 @@ lint: install
 
 typecheck: install
 	$(VENV)/bin/mypy .
+
+INFRA_VENV := .stack/infra-venv
+
+# Offline Bicep validation: tree-sitter parse + module consistency, then checkov in its own venv
+# (its dependencies conflict with the app's pins). az bicep build / what-if run in the pipeline.
+infra-check: install $(INFRA_VENV)/.installed
+	$(PY) -m infra.checks.consistency
+	$(INFRA_VENV)/bin/python infra/checks/run_checkov.py
+
+$(INFRA_VENV)/.installed: requirements-infra.txt
+	test -x $(INFRA_VENV)/bin/python || $(PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_VENV)/bin/pip install --quiet -r requirements-infra.txt
+	touch $@
 
 install: $(STAMP) node_modules/.package-lock.json
 

@@ -7,6 +7,7 @@ runs one release end to end through the HTTP API, then stops what it started.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,6 +23,9 @@ DEVHOST_PID = STATE / "devhost.pid"
 DEVHOST_LOG = STATE / "devhost.log"
 API = "http://127.0.0.1:7071/api"
 DEMO_MODEL = STATE / "models" / "smollm2-135m-instruct"
+UI_PID = STATE / "ui.pid"
+UI_LOG = STATE / "ui.log"
+UI_URL = "http://127.0.0.1:8501"
 
 
 def _python(*args: str, env: dict[str, str] | None = None) -> None:
@@ -35,6 +39,8 @@ def _stack_env() -> dict[str, str]:
         if sep and key.strip():
             values.setdefault(key.strip(), value.strip())
     values.setdefault("PYTHONUNBUFFERED", "1")
+    values.setdefault("TQDM_DISABLE", "1")
+    values.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     return values
 
 
@@ -84,6 +90,40 @@ def stop_devhost() -> None:
     DEVHOST_PID.unlink(missing_ok=True)
 
 
+def _ui_running() -> bool:
+    try:
+        return httpx.get(f"{UI_URL}/_stcore/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def start_ui(env: dict[str, str]) -> None:
+    """Start the Streamlit UI detached on 127.0.0.1:8501 against the local API, unless one answers already."""
+    if _ui_running():
+        return
+    ui_env = {**env, "API_URL": API, "PYTHONPATH": str(ROOT), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    command = [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.headless", "true"]
+    command += ["--server.address", "127.0.0.1", "--server.port", "8501"]
+    with UI_LOG.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=ui_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    UI_PID.write_text(str(process.pid))
+    deadline = time.monotonic() + 60
+    while not _ui_running():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the UI did not start; see {UI_LOG}")
+        time.sleep(0.5)
+
+
+def stop_ui() -> None:
+    if not UI_PID.exists():
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(int(UI_PID.read_text()), signal.SIGTERM)
+    UI_PID.unlink(missing_ok=True)
+
+
 def up(*, demo_model: bool) -> dict[str, str]:
     """Start services, seed datasets, build the base models, start devhost; return the stack's environment."""
     STATE.mkdir(exist_ok=True)
@@ -94,11 +134,13 @@ def up(*, demo_model: bool) -> dict[str, str]:
     if demo_model:
         _python("-m", "mlops.models", "build-smollm2", "--out", str(DEMO_MODEL), env=env)
     start_devhost(env)
-    print(f"stack up: API {API} (health: {API}/health), logs in {STATE}")
+    start_ui(env)
+    print(f"stack up: API {API} (health: {API}/health), UI {UI_URL}, logs in {STATE}")
     return env
 
 
 def down() -> None:
+    stop_ui()
     stop_devhost()
     _python("-m", "devstack", "down", "--state-dir", str(STATE))
 

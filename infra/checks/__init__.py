@@ -1,0 +1,1 @@
+"""Offline checks of infra/: Bicep parsing (tree-sitter), module consistency, checkov wrapper."""

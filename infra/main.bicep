@@ -1,0 +1,424 @@
+// The whole platform in one resource group: `azd up` or `az deployment sub create` with a parameters file.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(20)
+@description('Environment name (dev, prod, or an azd environment); part of every resource name.')
+param environmentName string
+
+@description('Azure region.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Service Bus tier: Standard (dev) or Premium (prod, private endpoint).')
+@allowed([
+  'Standard'
+  'Premium'
+])
+param serviceBusSku string = 'Standard'
+
+@description('GPU size of gpu-training-cluster (Standard_NC6s_v3 retired on 2025-09-30).')
+param gpuVmSize string = 'Standard_NC24ads_A100_v4'
+
+@description('Maximum GPU nodes (minimum is 0).')
+param gpuMaxNodes int = 2
+
+@description('Entra object id and display name of an operator group made PostgreSQL administrator (empty: none).')
+param postgresAdminGroupObjectId string = ''
+param postgresAdminGroupName string = ''
+
+@description('Alert email recipients.')
+param alertEmails array = []
+
+@description('Teams Workflows webhook for alert cards.')
+@secure()
+param teamsWebhookUrl string = ''
+
+@description('HuggingFace token (optional; stored in Key Vault as hf-token).')
+@secure()
+param hfToken string = ''
+
+@description('UI image reference; a placeholder until the first image is pushed.')
+param uiImage string = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+
+@description('Mistral on Azure AI endpoint for the RAGAS judge (empty: judge off, non-LLM metrics only).')
+param azureAiEndpoint string = ''
+
+@description('Mistral on Azure AI key (Key Vault secret azure-ai-api-key).')
+@secure()
+param azureAiApiKey string = ''
+
+@description('Secret of the approval link signing key (Key Vault secret approval-signing-keys); azd generates one.')
+@secure()
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 48
+    }
+  }
+})
+param approvalSigningSecret string
+
+param trainingTimeoutMinutes int = 120
+param approvalTimeoutHours int = 72
+param approvalReminderHours int = 48
+
+var namePrefix = 'mlops-${environmentName}'
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  workload: 'mlops-release-platform'
+}
+var functionAppName = 'func-${namePrefix}-${token}'
+var storageAccountName = take('stmlops${token}', 24)
+var keyVaultName = take('kv-mlops-${token}', 24)
+var deploymentContainerName = 'app-package'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${namePrefix}'
+  location: location
+  tags: tags
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: storageAccountName
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module servicebus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+    sku: serviceBusSku
+    privateEndpointSubnetId: network.outputs.privateEndpointSubnetId
+    privateDnsZoneId: network.outputs.serviceBusZoneId
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+module registry 'modules/registry.bicep' = {
+  name: 'registry'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'crmlops${token}'
+  }
+}
+
+var appAdministrator = [
+  {
+    objectId: functionApp.outputs.principalId
+    principalName: functionAppName
+    principalType: 'ServicePrincipal'
+  }
+]
+var groupAdministrator = [
+  {
+    objectId: postgresAdminGroupObjectId
+    principalName: postgresAdminGroupName
+    principalType: 'Group'
+  }
+]
+
+module postgresServer 'modules/postgres.bicep' = {
+  name: 'postgres'
+  scope: rg
+  params: {
+    location: location
+    name: 'psql-${namePrefix}-${token}'
+    tags: tags
+    delegatedSubnetId: network.outputs.postgresSubnetId
+    privateDnsZoneId: network.outputs.postgresZoneId
+    administrators: concat(appAdministrator, empty(postgresAdminGroupObjectId) ? [] : groupAdministrator)
+  }
+}
+
+// Entra authentication: the URL names the app identity and carries no password.
+var databaseUrl = 'postgresql://${functionAppName}@psql-${namePrefix}-${token}.postgres.database.azure.com:5432/mlops?sslmode=require'
+
+var databaseSecret = {
+  'database-url': databaseUrl
+}
+var hfTokenSecret = {
+  'hf-token': hfToken
+}
+var judgeSecret = {
+  'azure-ai-api-key': azureAiApiKey
+}
+var teamsSecret = {
+  'teams-webhook-url': teamsWebhookUrl
+}
+var signingSecret = {
+  'approval-signing-keys': 'k1:${approvalSigningSecret}'
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: keyVaultName
+    secrets: union(
+      databaseSecret,
+      signingSecret,
+      empty(hfToken) ? {} : hfTokenSecret,
+      empty(azureAiApiKey) ? {} : judgeSecret,
+      empty(teamsWebhookUrl) ? {} : teamsSecret
+    )
+  }
+}
+
+module mlWorkspace 'modules/ml-workspace.bicep' = {
+  name: 'ml-workspace'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+    storageAccountId: storage.outputs.id
+    keyVaultId: keyVault.outputs.id
+    appInsightsId: monitoring.outputs.appInsightsId
+    containerRegistryId: registry.outputs.id
+    computeSubnetId: network.outputs.mlComputeSubnetId
+    gpuVmSize: gpuVmSize
+    gpuMaxNodes: gpuMaxNodes
+  }
+}
+
+var keyVaultSecretUri = 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/secrets'
+
+// Exactly the settings the app reads (mlops.settings + mlops.telemetry); tests/unit/infra compares them.
+// Secrets are Key Vault references resolved with the app identity; optional ones are empty when not given.
+var appSettings = {
+  DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/database-url/)'
+  BLOB_ACCOUNT_URL: storage.outputs.blobEndpoint
+  ServiceBusConnection__fullyQualifiedNamespace: servicebus.outputs.fullyQualifiedNamespace
+  SERVICEBUS_TOPIC: servicebus.outputs.topicName
+  MLFLOW_TRACKING_URI: mlWorkspace.outputs.mlflowTrackingUri
+  MODEL_CACHE_DIR: '/tmp/models'
+  HF_TOKEN: empty(hfToken) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/hf-token/)'
+  TRAINING_TIMEOUT_MINUTES: string(trainingTimeoutMinutes)
+  TRAINING_MAX_STEPS: ''
+  APPROVAL_TIMEOUT_HOURS: string(approvalTimeoutHours)
+  APPROVAL_REMINDER_HOURS: string(approvalReminderHours)
+  APPROVAL_SIGNING_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/approval-signing-keys/)'
+  TEAMS_WEBHOOK_URL: empty(teamsWebhookUrl) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/teams-webhook-url/)'
+  PUBLIC_BASE_URL: 'https://${functionAppName}.azurewebsites.net'
+  UI_BASE_URL: 'https://${containerApps.outputs.uiFqdn}'
+  MODEL_STUDIO_URL: 'https://ml.azure.com/model/list?wsid=${mlWorkspace.outputs.workspaceId}'
+  AZURE_AI_ENDPOINT: azureAiEndpoint
+  AZURE_AI_API_KEY: empty(azureAiApiKey) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/azure-ai-api-key/)'
+  AZURE_AI_JUDGE_MODEL: 'mistral-small-latest'
+  AZURE_AI_EMBEDDING_MODEL: 'mistral-embed'
+  JUDGE_MAX_CONCURRENCY: '16'
+  JUDGE_TIMEOUT_SECONDS: '60'
+  JUDGE_MAX_RETRIES: '5'
+  JUDGE_CACHE_PATH: '/tmp/judge-cache.sqlite'
+  JUDGE_PRICE_INPUT_PER_MTOK: '0.1'
+  JUDGE_PRICE_OUTPUT_PER_MTOK: '0.3'
+  EVAL_MAX_NAN_FRACTION: '0.2'
+  TRAINING_BACKEND: 'azureml'
+  TRAINING_POLL_MINUTES: '15'
+  AZUREML_SUBSCRIPTION_ID: subscription().subscriptionId
+  AZUREML_RESOURCE_GROUP: rg.name
+  AZUREML_WORKSPACE: mlWorkspace.outputs.workspaceName
+  AZUREML_COMPUTE: mlWorkspace.outputs.computeName
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  OTEL_SERVICE_NAME: 'mlops-function-app'
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: functionAppName
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    subnetId: network.outputs.functionsSubnetId
+    appSettings: appSettings
+  }
+}
+
+module containerApps 'modules/container-apps.bicep' = {
+  name: 'container-apps'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+    subnetId: network.outputs.containerAppsSubnetId
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    registryName: registry.outputs.name
+    registryLoginServer: registry.outputs.loginServer
+    uiImage: uiImage
+    apiBaseUrl: 'https://${functionAppName}.azurewebsites.net/api'
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+  }
+}
+
+module eventGrid 'modules/event-grid.bicep' = {
+  name: 'event-grid'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    workspaceId: mlWorkspace.outputs.workspaceId
+    serviceBusNamespaceName: servicebus.outputs.namespaceName
+    serviceBusTopicName: servicebus.outputs.topicName
+  }
+}
+
+var privateEndpoints = [
+  {
+    name: 'keyvault'
+    serviceId: keyVault.outputs.id
+    groupId: 'vault'
+    zones: [
+      network.outputs.keyVaultZoneId
+    ]
+  }
+  {
+    name: 'blob'
+    serviceId: storage.outputs.id
+    groupId: 'blob'
+    zones: [
+      network.outputs.blobZoneId
+    ]
+  }
+  {
+    name: 'queue'
+    serviceId: storage.outputs.id
+    groupId: 'queue'
+    zones: [
+      network.outputs.queueZoneId
+    ]
+  }
+  {
+    name: 'table'
+    serviceId: storage.outputs.id
+    groupId: 'table'
+    zones: [
+      network.outputs.tableZoneId
+    ]
+  }
+  {
+    name: 'ml-workspace'
+    serviceId: mlWorkspace.outputs.workspaceId
+    groupId: 'amlworkspace'
+    zones: [
+      network.outputs.mlApiZoneId
+      network.outputs.mlNotebooksZoneId
+    ]
+  }
+]
+
+module endpoints 'modules/private-endpoint.bicep' = [
+  for pe in privateEndpoints: {
+    name: 'pe-${pe.name}'
+    scope: rg
+    params: {
+      location: location
+      tags: tags
+      serviceId: pe.serviceId
+      groupId: pe.groupId
+      subnetId: network.outputs.privateEndpointSubnetId
+      privateDnsZoneIds: pe.zones
+    }
+  }
+]
+
+module roles 'modules/role-assignments.bicep' = {
+  name: 'role-assignments'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: servicebus.outputs.namespaceName
+    topicName: servicebus.outputs.topicName
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    workspaceName: mlWorkspace.outputs.workspaceName
+    registryName: registry.outputs.name
+    functionPrincipalId: functionApp.outputs.principalId
+    computePrincipalId: mlWorkspace.outputs.computePrincipalId
+    workspacePrincipalId: mlWorkspace.outputs.workspacePrincipalId
+    uiPrincipalId: containerApps.outputs.uiPrincipalId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    workspaceId: mlWorkspace.outputs.workspaceId
+    serviceBusNamespaceId: servicebus.outputs.namespaceId
+    alertEmails: alertEmails
+    teamsWebhookUrl: teamsWebhookUrl
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+  }
+}
+
+// Read by azd (environment values) and by the pipeline (deploy targets, smoke test).
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostname}'
+output SERVICE_UI_NAME string = containerApps.outputs.uiName
+output SERVICE_UI_URI string = 'https://${containerApps.outputs.uiFqdn}'
+output AZUREML_WORKSPACE_NAME string = mlWorkspace.outputs.workspaceName
+output AZUREML_COMPUTE_NAME string = mlWorkspace.outputs.computeName
+output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = servicebus.outputs.fullyQualifiedNamespace

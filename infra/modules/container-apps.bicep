@@ -1,0 +1,155 @@
+// Container Apps environment (VNet-injected, logs to Log Analytics) and the Streamlit UI app
+// (image from the registry, pulled with a user-assigned identity that holds AcrPull before the first
+// revision starts; a system-assigned one would only exist after the revision that needs it).
+param location string
+param namePrefix string
+param tags object
+
+param subnetId string
+param logAnalyticsId string
+param registryName string
+param registryLoginServer string
+
+@description('Full UI image reference. The first provision runs a public placeholder; azd deploy and the pipeline set <registry>/mlops-ui:<tag>.')
+param uiImage string = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+
+@description('Base URL of the function app API the UI calls.')
+param apiBaseUrl string
+
+@description('Application Insights connection string (telemetry; not a secret with local auth disabled).')
+param appInsightsConnectionString string
+
+module environment 'br/public:avm/res/app/managed-environment:0.11.2' = {
+  name: 'cae-${namePrefix}'
+  params: {
+    name: 'cae-${namePrefix}'
+    location: location
+    tags: tags
+    infrastructureSubnetResourceId: subnetId
+    internal: false
+    zoneRedundant: false
+    publicNetworkAccess: 'Enabled'
+    appLogsConfiguration: {
+      destination: 'azure-monitor'
+    }
+    workloadProfiles: [
+      {
+        name: 'Consumption'
+        workloadProfileType: 'Consumption'
+      }
+    ]
+  }
+}
+
+resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: managedEnvironment
+  properties: {
+    workspaceId: logAnalyticsId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+  }
+  dependsOn: [
+    environment
+  ]
+}
+
+resource managedEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' existing = {
+  name: 'cae-${namePrefix}'
+}
+
+module pullIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'id-ui-${namePrefix}'
+  params: {
+    name: 'id-ui-${namePrefix}'
+    location: location
+    tags: tags
+  }
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+  name: registryName
+}
+
+resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, 'id-ui-${namePrefix}', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+  scope: registry
+  properties: {
+    // AcrPull
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+    principalId: pullIdentity.outputs.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+module ui 'br/public:avm/res/app/container-app:0.19.0' = {
+  name: 'ca-ui-${namePrefix}'
+  params: {
+    name: 'ca-ui-${namePrefix}'
+    location: location
+    tags: union(tags, {
+      'azd-service-name': 'ui'
+    })
+    environmentResourceId: environment.outputs.resourceId
+    workloadProfileName: 'Consumption'
+    managedIdentities: {
+      userAssignedResourceIds: [
+        pullIdentity.outputs.resourceId
+      ]
+    }
+    registries: [
+      {
+        server: registryLoginServer
+        identity: pullIdentity.outputs.resourceId
+      }
+    ]
+    ingressExternal: true
+    ingressTargetPort: 8501
+    ingressAllowInsecure: false
+    scaleSettings: {
+      minReplicas: 0
+      maxReplicas: 2
+    }
+    containers: [
+      {
+        name: 'ui'
+        image: uiImage
+        resources: {
+          cpu: json('0.5')
+          memory: '1Gi'
+        }
+        env: [
+          {
+            name: 'API_BASE_URL'
+            value: apiBaseUrl
+          }
+          {
+            name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+            value: appInsightsConnectionString
+          }
+          {
+            name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+            value: 'Authorization=AAD'
+          }
+          {
+            // DefaultAzureCredential picks the user-assigned identity (telemetry ingestion).
+            name: 'AZURE_CLIENT_ID'
+            value: pullIdentity.outputs.clientId
+          }
+        ]
+      }
+    ]
+  }
+  dependsOn: [
+    acrPull
+  ]
+}
+
+output environmentId string = environment.outputs.resourceId
+output uiName string = ui.outputs.name
+output uiPrincipalId string = pullIdentity.outputs.principalId
+output uiFqdn string = ui.outputs.fqdn

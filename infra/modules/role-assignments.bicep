@@ -1,0 +1,183 @@
+// Least-privilege data-plane roles for each identity (spec 14.1 adapted: the function app replaces the
+// API container app, the evaluation job and the Logic App). Names are guid(scope, principal, role).
+param storageAccountName string
+param serviceBusNamespaceName string
+param topicName string
+param keyVaultName string
+param appInsightsName string
+param workspaceName string
+param registryName string
+
+param functionPrincipalId string
+param computePrincipalId string
+param workspacePrincipalId string
+param uiPrincipalId string
+
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+  storageFileDataPrivilegedContributor: '69566ab7-960f-475b-8e7c-b3118f30c6bd' // Storage File Data Privileged Contributor
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
+  keyVaultAdministrator: '00482a5a-887f-4fb3-b363-3b7fe8e74483' // Key Vault Administrator
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
+  azureMLDataScientist: 'f6c7c914-8db3-469d-8ca1-694a8f32e121' // AzureML Data Scientist
+  acrPush: '8311e382-0749-4cb8-b61a-304f252e45ec' // AcrPush
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' existing = {
+  name: '${serviceBusNamespaceName}/${topicName}'
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+  name: workspaceName
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+  name: registryName
+}
+
+// Function app: host storage (blob leases + deployment package, Durable queues and tables) and the
+// datasets/model-outputs containers; Blob Data Owner is what the Functions host needs on its storage.
+var storageGrants = [
+  {
+    principalId: functionPrincipalId
+    roleId: roles.storageBlobDataOwner
+  }
+  {
+    principalId: functionPrincipalId
+    roleId: roles.storageQueueDataContributor
+  }
+  {
+    principalId: functionPrincipalId
+    roleId: roles.storageTableDataContributor
+  }
+  {
+    // Training jobs read datasets and write the fine-tuned model.
+    principalId: computePrincipalId
+    roleId: roles.storageBlobDataContributor
+  }
+  {
+    principalId: workspacePrincipalId
+    roleId: roles.storageBlobDataContributor
+  }
+  {
+    // The workspace keeps code snapshots on a file share, reached with its identity.
+    principalId: workspacePrincipalId
+    roleId: roles.storageFileDataPrivilegedContributor
+  }
+]
+
+resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for grant in storageGrants: {
+    name: guid(storage.id, grant.principalId, grant.roleId)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', grant.roleId)
+      principalId: grant.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// Scoped to the topic, not the namespace: the app publishes to it and receives from its subscriptions.
+var topicRoles = [
+  roles.serviceBusDataSender
+  roles.serviceBusDataReceiver
+]
+
+resource topicAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in topicRoles: {
+    name: guid(topic.id, functionPrincipalId, roleId)
+    scope: topic
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+      principalId: functionPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// Key Vault references in app settings resolve with the app identity.
+resource functionSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: functionPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Azure ML manages its own secrets (datastore and compute metadata) in an RBAC-mode vault.
+resource workspaceVaultAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, workspacePrincipalId, roles.keyVaultAdministrator)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultAdministrator)
+    principalId: workspacePrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Telemetry ingestion with Entra auth (Application Insights local auth is disabled).
+var telemetryPrincipals = [
+  functionPrincipalId
+  uiPrincipalId
+]
+
+resource metricsPublishers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in telemetryPrincipals: {
+    name: guid(appInsights.id, principalId, roles.monitoringMetricsPublisher)
+    scope: appInsights
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// Submit jobs, log to MLflow and tag registry models (function app); log metrics from the job (compute).
+var mlPrincipals = [
+  functionPrincipalId
+  computePrincipalId
+]
+
+resource dataScientists 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in mlPrincipals: {
+    name: guid(workspace.id, principalId, roles.azureMLDataScientist)
+    scope: workspace
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.azureMLDataScientist)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The workspace builds the training environment image into the registry.
+resource workspaceAcrPush 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, workspacePrincipalId, roles.acrPush)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPush)
+    principalId: workspacePrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}

@@ -1,0 +1,48 @@
+"""The app settings infra/main.bicep gives the Function App are exactly the settings the app reads."""
+
+import re
+
+from infra.checks import bicep
+from mlops import telemetry
+from mlops.settings import LOCAL_ONLY_SETTINGS, setting_names
+
+MAIN = bicep.INFRA / "main.bicep"
+SECRETS = {"DATABASE_URL", "HF_TOKEN", "AZURE_AI_API_KEY", "TEAMS_WEBHOOK_URL", "APPROVAL_SIGNING_KEYS"}
+
+
+def _bicep_settings() -> dict[str, str]:
+    parsed = bicep.parse(MAIN)
+    node = bicep.variable(parsed, "appSettings")
+    return {
+        key: parsed.text(prop.named_children[-1])
+        for key, prop in zip(bicep.object_keys(parsed, node), node.named_children, strict=False)
+        if prop.type == "object_property"
+    }
+
+
+def test_setting_names_come_from_the_settings_code():
+    names = setting_names()
+    assert {"DATABASE_URL", "BLOB_ACCOUNT_URL", "ServiceBusConnection__fullyQualifiedNamespace"} <= set(names)
+    assert len(names) == len(set(names))
+
+
+def test_bicep_app_settings_equal_the_settings_the_app_reads():
+    read = set(setting_names()) | set(telemetry.TELEMETRY_SETTINGS)
+    expected = read - LOCAL_ONLY_SETTINGS - telemetry.LOCAL_ONLY_TELEMETRY_SETTINGS
+    given = set(_bicep_settings())
+    assert sorted(expected - given) == [], "settings the app reads but the Bicep does not give"
+    assert sorted(given - expected) == [], "settings the Bicep gives but the app does not read"
+
+
+def test_secrets_are_key_vault_references_and_no_setting_carries_a_key():
+    settings = _bicep_settings()
+    for name in SECRETS & settings.keys():
+        assert "@Microsoft.KeyVault(SecretUri=" in settings[name], name
+    for name, value in settings.items():
+        assert not re.search(r"AccountKey=|SharedAccessKey=|listKeys\(", value), name
+
+
+def test_function_app_host_storage_uses_its_identity():
+    source = (bicep.INFRA / "modules" / "function-app.bicep").read_text()
+    assert "AzureWebJobsStorage__credential: 'managedidentity'" in source
+    assert "AzureWebJobsStorage:" not in source
