@@ -18,6 +18,7 @@ down:
 	$(PY) -m scripts.stack down
 
 test: install lint typecheck infra-check
+	sh scripts/ensure_chromium.sh
 	$(PY) -m pytest -q
 
 lint: install

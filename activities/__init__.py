@@ -4,11 +4,13 @@ from activities import (
     evaluate_model,
     load_base_model,
     publish_event,
+    read_decision,
     record_status,
     register_model,
     send_card,
     submit_training,
     tag_model,
+    training_status,
 )
 
 BLUEPRINTS = [
@@ -17,10 +19,12 @@ BLUEPRINTS = [
         record_status,
         load_base_model,
         submit_training,
+        training_status,
         register_model,
         evaluate_model,
         tag_model,
         publish_event,
         send_card,
+        read_decision,
     )
 ]

@@ -8,7 +8,10 @@ from typing import Any
 import azure.durable_functions as df
 
 from mlops.bootstrap import services
-from mlops.evaluation import evaluate_predictions, read_predictions
+from mlops.evaluation import EvaluationFailed, read_predictions
+from mlops.evaluation.report import build_report, report_json, report_markdown
+from mlops.evaluation.run import decision_rows, evaluate_for_run
+from mlops.insights import scored_samples
 from mlops.payloads import EvaluationOutcome, EvaluationRequest
 from mlops.tracking import log_evaluation
 
@@ -17,15 +20,27 @@ bp = df.Blueprint()
 
 @bp.activity_trigger(input_name="payload")
 async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
-    """Return the MLScore and whether it reaches the run's threshold; metrics land in PostgreSQL and MLflow."""
+    """Return the MLScore and whether it reaches the run's threshold; metrics, per-sample scores, the NaN-policy
+    decision and the report land in PostgreSQL, MLflow and Blob; raise EvaluationFailed when the policy fails."""
     request = EvaluationRequest.model_validate(payload)
     svc = await services()
     text = await asyncio.to_thread(svc.blob.read_text, request.predictions_uri)
-    result = await asyncio.to_thread(evaluate_predictions, read_predictions(text), request.metric_weights or None)
-    await svc.store.save_results(request.run_id, result.metrics, result.weights)
+    rows = read_predictions(text)
+    result = await asyncio.to_thread(evaluate_for_run, rows, request.metric_weights, svc.settings)
+    await svc.store.save_results(request.run_id, {**result.metrics, **decision_rows(result)}, result.weights)
+    await svc.store.save_samples(request.run_id, scored_samples(rows, result.per_sample, result.weights))
+    report = build_report(result, rows)
+    base = request.predictions_uri.rsplit("/", 1)[0]
+    uris = [f"{base}/evaluation-report.json", f"{base}/evaluation-report.md"]
+    for uri, body in zip(uris, (report_json(report), report_markdown(report)), strict=True):
+        await asyncio.to_thread(svc.blob.upload_bytes, uri, body.encode("utf-8"))
     await asyncio.to_thread(
-        log_evaluation, svc.settings.mlflow_tracking_uri, request.experiment_name, request.run_id, result
+        log_evaluation, svc.settings.mlflow_tracking_uri, request.experiment_name, request.run_id, result, report
     )
+    message = f"evaluation {result.decision['nan_policy']}: " + (result.failure or f"MLScore {result.ml_score:.3f}")
+    await svc.store.append_event(request.run_id, "event", message, {**result.decision, "report": uris})
+    if result.failure:  # after storing why: the run fails with the reason, never with a made-up score
+        raise EvaluationFailed(result.failure)
     return EvaluationOutcome(
         ml_score=result.ml_score,
         passed=result.ml_score >= request.ml_score_threshold,

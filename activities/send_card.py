@@ -1,4 +1,4 @@
-"""Activity: render the Adaptive Card for a run milestone and record it in the run's events."""
+"""Activity: render the Adaptive Card for a run milestone, keep it in the audit trail, deliver it to Teams."""
 
 from __future__ import annotations
 
@@ -6,24 +6,19 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops.approvals.notify import publish_card
 from mlops.bootstrap import services
-from mlops.cards import render_card
 from mlops.payloads import CardRequest
+from mlops.teams import TeamsWebhook
 
 bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
 async def send_card(payload: dict[str, Any]) -> None:
-    """Store the card where users see it (the audit trail); one card per kind per run."""
+    """One card per kind per run; a delivery failure is recorded on the run and never raised."""
     request = CardRequest.model_validate(payload)
     svc = await services()
-    run_url = f"{svc.settings.public_base_url}/api/runs/{request.run_id}"
-    card = render_card(request.kind, request.run_id, request.facts, run_url)
-    await svc.store.append_event(
-        request.run_id,
-        "card",
-        f"{request.kind} card",
-        details={"card": card},
-        dedupe_key=f"card:{request.kind}",
-    )
+    url = svc.settings.teams_webhook_url
+    webhook = TeamsWebhook(url) if url else None
+    await publish_card(svc.store, svc.settings, request.kind, request.run_id, request.facts, webhook)

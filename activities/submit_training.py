@@ -9,22 +9,21 @@ import azure.durable_functions as df
 
 from mlops.bootstrap import services
 from mlops.payloads import TrainingRequest, TrainingSubmitted
-from mlops.training.launch import launch_local_training
 
 bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
 async def submit_training(payload: dict[str, Any]) -> dict[str, Any]:
-    """Start the job (idempotent per run and mode) and record its name in the audit trail."""
+    """Start the job on the configured backend (idempotent per run and mode) and record its name."""
     request = TrainingRequest.model_validate(payload)
     svc = await services()
-    job_name = await asyncio.to_thread(launch_local_training, request, model_cache_dir=svc.settings.model_cache_dir)
+    job_name = await asyncio.to_thread(svc.training.submit, request)
     await svc.store.append_event(
         request.run_id,
         "event",
         f"{request.mode} job {job_name} submitted",
-        details={"job_name": job_name, "mode": request.mode},
+        details={"job_name": job_name, "mode": request.mode, "backend": svc.settings.training.backend},
         dedupe_key=f"job:{request.mode}",
     )
     return TrainingSubmitted(job_name=job_name).to_json()

@@ -24,6 +24,7 @@ from devhost.loader import load_app
 from devhost.servicebus.broker import LocalServiceBusBroker
 from devhost.servicebus_dispatch import TriggerDispatcher
 from devhost.settings import HostOptions, read_host_options, read_local_settings
+from devhost.webhooks import WebhookReceiver
 
 log = logging.getLogger("devhost")
 
@@ -45,6 +46,7 @@ class DevHost:
         self.engine: DurableEngine | None = None
         self.server: HttpServer | None = None
         self.dispatchers: list[TriggerDispatcher] = []
+        self.webhooks: WebhookReceiver | None = None
         self._options = HostOptions()
 
     @property
@@ -95,9 +97,9 @@ class DevHost:
             functions=[f.function.name for f in self.index.http + self.index.service_bus],
         )
         durable = DurableHttpApi(self.engine, options.task_hub)
-        self.server = HttpServer(
-            [*admin.routes(), *durable.routes(), functions.route()], self.config.host, self.config.port
-        )
+        self.webhooks = WebhookReceiver(self.config.state_dir / "webhooks")
+        routes = [*admin.routes(), *self.webhooks.routes(), *durable.routes(), functions.route()]
+        self.server = HttpServer(routes, self.config.host, self.config.port)
         await self.server.start()
         for line in functions.describe(self.server.origin):
             log.info("  %s", line)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from mlops import telemetry
 from mlops.blob import BlobStore
 from mlops.events import EventPublisher
 from mlops.registry import ModelRegistry
 from mlops.settings import Settings
 from mlops.store import RunStore
+from mlops.training.backends import LocalTrainingBackend, TrainingBackend
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Services:
     blob: BlobStore
     registry: ModelRegistry
     publisher: EventPublisher
+    training: TrainingBackend
 
 
 _building: dict[int, asyncio.Task[Services]] = {}
@@ -50,6 +53,7 @@ async def close_services() -> None:
 
 
 async def _build(settings: Settings) -> Services:
+    telemetry.configure(telemetry.TelemetryConfig.from_env())
     store = await RunStore.connect(settings.database_url)
     await store.migrate()
     return Services(
@@ -58,6 +62,19 @@ async def _build(settings: Settings) -> Services:
         blob=_blob(settings),
         registry=ModelRegistry(settings.mlflow_tracking_uri),
         publisher=_publisher(settings),
+        training=training_backend(settings),
+    )
+
+
+def training_backend(settings: Settings) -> TrainingBackend:
+    """TRAINING_BACKEND: the detached local runner, or Azure ML jobs on the configured workspace."""
+    if settings.training.backend != "azureml":
+        return LocalTrainingBackend(settings.model_cache_dir)
+    from mlops.training.azureml import AzureMLTrainingBackend
+
+    training = settings.training
+    return AzureMLTrainingBackend.from_workspace(
+        str(training.subscription_id), str(training.resource_group), str(training.workspace), training.compute
     )
 
 

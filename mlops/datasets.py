@@ -32,3 +32,20 @@ def count_rows(blob: BlobStore, uri: str) -> int:
     if rows == 0:
         raise InvalidDataset(f"{uri} has no rows")
     return rows
+
+
+def preview_rows(blob: BlobStore, uri: str, limit: int) -> list[dict[str, object]]:
+    """The first ``limit`` rows of the JSONL file at ``uri`` (blank and malformed lines skipped)."""
+    if not blob.exists(uri):
+        raise InvalidDataset(f"{uri} does not exist")
+    rows: list[dict[str, object]] = []
+    for line in blob.read_text(uri).splitlines():
+        if len(rows) >= limit:
+            break
+        try:
+            row = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows

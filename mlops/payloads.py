@@ -15,7 +15,7 @@ RunStatus = Literal["pending", "loading", "training", "evaluating", "awaiting_ap
 Decision = Literal["go_prod", "rejected", "expired"]
 TaskType = Literal["finetune", "evaluate"]
 JobMode = Literal["finetune", "generate"]
-CardKind = Literal["approval_requested", "rejected", "go_prod", "expired", "failed"]
+CardKind = Literal["approval_requested", "approval_reminder", "rejected", "go_prod", "expired", "failed"]
 
 
 class Payload(BaseModel):
@@ -40,6 +40,8 @@ class PipelineInput(Payload):
     training_timeout_minutes: int
     approval_timeout_hours: float
     training_max_steps: int | None = None
+    training_poll_minutes: int = 15
+    approval_reminder_hours: float | None = None
 
 
 class StatusUpdate(Payload):
@@ -70,6 +72,7 @@ class TrainingRequest(Payload):
     eval_uri: str
     experiment_name: str
     max_steps: int | None = None
+    model_id: str | None = None  # the run's model id, for the job's tags
 
 
 class TrainingSubmitted(Payload):
@@ -130,13 +133,19 @@ class CardRequest(Payload):
 
 
 class ApprovalDecision(Payload):
-    """The payload of the ``ApprovalDecision`` event."""
+    """The payload of the ``ApprovalDecision`` event, and the decision as recorded in PostgreSQL."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     decision: Literal["approve", "reject"]
     approver: str
     comment: str | None = None
+    via: str = "api"
+    decided_at: str | None = None
+
+
+class DecisionQuery(Payload):
+    run_id: str
 
 
 def event_payload(raw: Any) -> dict[str, Any]:

@@ -43,6 +43,7 @@ class ApprovalRequest(_Body):
     decision: Literal["approve", "reject"]
     approver: str = Field(min_length=1, max_length=256)
     comment: str | None = Field(default=None, max_length=4000)
+    via: Literal["api", "ui"] = "api"
 
 
 class DatasetRequest(_Body):

@@ -11,7 +11,7 @@ from mlops.bootstrap import Services
 from mlops.evaluation import MetricWeights
 from mlops.payloads import PipelineInput
 from mlops.requests import ApprovalRequest, RunRequest
-from mlops.store import ApprovalRecord, NewRun, RunRecord
+from mlops.store import ApprovalRecord, NewRun, RunRecord, RunStore
 
 RaiseEvent = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 
@@ -48,6 +48,8 @@ async def create_run(svc: Services, request: RunRequest, created_by: str | None 
         training_timeout_minutes=svc.settings.training_timeout_minutes,
         approval_timeout_hours=svc.settings.approval_timeout_hours,
         training_max_steps=svc.settings.training_max_steps,
+        training_poll_minutes=svc.settings.training.poll_minutes,
+        approval_reminder_hours=svc.settings.approval_reminder_hours,
     )
     new_run = NewRun(
         run_id=run_id,
@@ -71,12 +73,19 @@ async def decide(
     svc: Services, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str = "api"
 ) -> ApprovalRecord:
     """Record the decision once, then raise ``ApprovalDecision``; a failed delivery withdraws the record."""
-    run = await svc.store.get_run(run_id)
+    return await record_and_raise(svc.store, run_id, request, raise_event, via)
+
+
+async def record_and_raise(
+    store: RunStore, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str
+) -> ApprovalRecord:
+    """``decide`` over the store alone (the decision link's flow shares it)."""
+    run = await store.get_run(run_id)
     if run is None:
         raise RunNotFound(run_id)
     if run.status != "awaiting_approval":
         raise NotAwaitingApproval(f"run {run_id} is {run.status}, not awaiting approval")
-    record = await svc.store.record_approval(run_id, request.decision, request.approver, request.comment, via)
+    record = await store.record_approval(run_id, request.decision, request.approver, request.comment, via)
     payload = {
         "decision": request.decision,
         "approver": request.approver,
@@ -86,7 +95,7 @@ async def decide(
     try:
         await raise_event(run_id, "ApprovalDecision", payload)
     except Exception:
-        await svc.store.withdraw_approval(run_id)
+        await store.withdraw_approval(run_id)
         raise
     return record
 

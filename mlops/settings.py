@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
+
+from mlops.approvals.tokens import SigningKeys
+from mlops.training.backend_settings import TrainingSettings, TrainingSettingsError
 
 DEFAULT_TOPIC = "mlops-events"
 
@@ -34,6 +38,27 @@ class Settings:
     approval_timeout_hours: float
     training_max_steps: int | None
     public_base_url: str
+    # Approvals from Teams (Key Vault references in Azure): empty webhook = delivery disabled;
+    # no signing keys = cards carry no Approve/Reject links.
+    teams_webhook_url: str | None = None
+    approval_signing_keys: SigningKeys | None = None
+    approval_reminder_hours: float = 48.0
+    ui_base_url: str | None = None
+    model_studio_url: str | None = None
+    # The RAGAS judge (Mistral on Azure AI): on when azure_ai_endpoint is set; the key comes from Key Vault.
+    azure_ai_endpoint: str | None = None
+    azure_ai_api_key: str | None = None
+    judge_model: str = "mistral-small-latest"
+    judge_embedding_model: str = "mistral-embed"
+    judge_max_concurrency: int = 16
+    judge_timeout_s: float = 60.0
+    judge_max_retries: int = 5
+    judge_cache_path: Path = Path(".stack/judge-cache.sqlite")
+    judge_price_input_per_mtok: float = 0.1
+    judge_price_output_per_mtok: float = 0.3
+    eval_max_nan_fraction: float = 0.2
+    # TRAINING_BACKEND and the Azure ML workspace: see mlops/training/backend_settings.py.
+    training: TrainingSettings = field(default_factory=TrainingSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,7 +82,21 @@ class Settings:
             approval_timeout_hours=_positive_float(values, "APPROVAL_TIMEOUT_HOURS", 72.0),
             training_max_steps=_optional_int(values, "TRAINING_MAX_STEPS"),
             public_base_url=values.get("PUBLIC_BASE_URL", "http://127.0.0.1:7071").rstrip("/"),
+            teams_webhook_url=values.get("TEAMS_WEBHOOK_URL") or None,
+            approval_signing_keys=_signing_keys(values),
+            approval_reminder_hours=_positive_float(values, "APPROVAL_REMINDER_HOURS", 48.0),
+            ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
+            model_studio_url=values.get("MODEL_STUDIO_URL") or None,
+            **_judge_settings(values),
+            training=_training(values),
         )
+
+
+def _training(values: Mapping[str, str]) -> TrainingSettings:
+    try:
+        return TrainingSettings.from_env(values)
+    except TrainingSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def _required(values: Mapping[str, str], name: str) -> str:
@@ -65,6 +104,16 @@ def _required(values: Mapping[str, str], name: str) -> str:
     if not value:
         raise SettingsError(f"setting {name} is required")
     return value
+
+
+def _signing_keys(values: Mapping[str, str]) -> SigningKeys | None:
+    raw = values.get("APPROVAL_SIGNING_KEYS") or ""
+    if not raw.strip():
+        return None
+    try:
+        return SigningKeys.parse(raw)
+    except ValueError as exc:
+        raise SettingsError(f"setting APPROVAL_SIGNING_KEYS: {exc}") from exc
 
 
 def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
@@ -86,6 +135,19 @@ def _optional_int(values: Mapping[str, str], name: str) -> int | None:
         raise SettingsError(f"setting {name} must be an integer, got {raw!r}") from exc
 
 
+def _optional_float(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"setting {name} must be a number, got {raw!r}") from exc
+    if value != value or value < 0:
+        raise SettingsError(f"setting {name} must be a number >= 0, got {raw}")
+    return value
+
+
 def _positive_float(values: Mapping[str, str], name: str, default: float) -> float:
     raw = values.get(name)
     if raw in (None, ""):
@@ -97,3 +159,98 @@ def _positive_float(values: Mapping[str, str], name: str, default: float) -> flo
     if value <= 0:
         raise SettingsError(f"setting {name} must be positive, got {raw}")
     return value
+
+
+class _JudgeValues(TypedDict):
+    azure_ai_endpoint: str | None
+    azure_ai_api_key: str | None
+    judge_model: str
+    judge_embedding_model: str
+    judge_max_concurrency: int
+    judge_timeout_s: float
+    judge_max_retries: int
+    judge_cache_path: Path
+    judge_price_input_per_mtok: float
+    judge_price_output_per_mtok: float
+    eval_max_nan_fraction: float
+
+
+def _judge_settings(values: Mapping[str, str]) -> _JudgeValues:
+    """The judge and NaN-policy settings (all optional; the judge is off without AZURE_AI_ENDPOINT)."""
+    endpoint = (values.get("AZURE_AI_ENDPOINT") or "").rstrip("/") or None
+    api_key = values.get("AZURE_AI_API_KEY") or None
+    if endpoint and not api_key:
+        raise SettingsError("setting AZURE_AI_API_KEY is required when AZURE_AI_ENDPOINT is set")
+    nan_fraction = _non_negative_float(values, "EVAL_MAX_NAN_FRACTION", 0.2)
+    if nan_fraction > 1.0:
+        raise SettingsError(f"setting EVAL_MAX_NAN_FRACTION must lie in [0, 1], got {nan_fraction}")
+    return {
+        "azure_ai_endpoint": endpoint,
+        "azure_ai_api_key": api_key,
+        "judge_model": values.get("AZURE_AI_JUDGE_MODEL") or "mistral-small-latest",
+        "judge_embedding_model": values.get("AZURE_AI_EMBEDDING_MODEL") or "mistral-embed",
+        "judge_max_concurrency": _positive_int(values, "JUDGE_MAX_CONCURRENCY", 16),
+        "judge_timeout_s": _positive_float(values, "JUDGE_TIMEOUT_SECONDS", 60.0),
+        "judge_max_retries": _positive_int(values, "JUDGE_MAX_RETRIES", 5),
+        "judge_cache_path": Path(values.get("JUDGE_CACHE_PATH") or ".stack/judge-cache.sqlite").resolve(),
+        "judge_price_input_per_mtok": _non_negative_float(values, "JUDGE_PRICE_INPUT_PER_MTOK", 0.1),
+        "judge_price_output_per_mtok": _non_negative_float(values, "JUDGE_PRICE_OUTPUT_PER_MTOK", 0.3),
+        "eval_max_nan_fraction": nan_fraction,
+    }
+
+
+def _non_negative_float(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"setting {name} must be a number, got {raw!r}") from exc
+    if not value >= 0:  # also rejects NaN
+        raise SettingsError(f"setting {name} must be a number >= 0, got {raw}")
+    return value
+
+
+# Modules whose code reads the settings environment (``Settings.from_env`` delegates to the second).
+SETTINGS_MODULES = (Path(__file__), Path(__file__).parent / "training" / "backend_settings.py")
+
+# Local-only alternatives of identity-based settings: in Azure the app gets BLOB_ACCOUNT_URL and
+# ServiceBusConnection__fullyQualifiedNamespace instead (infra/main.bicep gives it no keys).
+LOCAL_ONLY_SETTINGS = frozenset({"BLOB_CONNECTION_STRING", "ServiceBusConnection"})
+
+
+def setting_names(modules: tuple[Path, ...] = SETTINGS_MODULES) -> tuple[str, ...]:
+    """Every setting name the settings code reads (``values.get("X")``, ``values["X"]``, ``helper(values, "X")``).
+
+    Read from the source, so branches that a given environment would not take are included;
+    tests/unit/infra compares the result with the app settings that infra/main.bicep gives the app.
+    """
+    import ast
+
+    names: dict[str, None] = {}
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text())):
+            for name in _names_read(node):
+                names[name] = None
+    return tuple(names)
+
+
+def _names_read(node: object) -> list[str]:
+    import ast
+
+    def is_values(expr: ast.expr) -> bool:
+        return isinstance(expr, ast.Name) and expr.id == "values"
+
+    def constants(exprs: list[ast.expr]) -> list[str]:
+        return [e.value for e in exprs if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and is_values(func.value):
+            return constants(node.args[:1])
+        if any(is_values(arg) for arg in node.args):
+            return constants(node.args)
+    if isinstance(node, ast.Subscript) and is_values(node.value):
+        return constants([node.slice])
+    return []

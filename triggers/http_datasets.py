@@ -1,4 +1,4 @@
-"""HTTP API for datasets: list and register."""
+"""HTTP API for datasets: list, register, and preview rows."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from mlops.bootstrap import services
-from mlops.datasets import InvalidDataset, count_rows
+from mlops.datasets import InvalidDataset, count_rows, preview_rows
 from mlops.requests import DatasetRequest, InvalidRequest, parse_body
 from mlops.store import DatasetRecord
-from triggers.http_responses import error, invalid, json_response
+from triggers.http_responses import error, invalid, json_response, query_int
 
 bp = df.Blueprint()
 
@@ -53,6 +53,29 @@ async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
     await svc.store.upsert_dataset(record)
     stored = await svc.store.get_dataset(request.name)
     return json_response(_view(stored or record), 201, headers={"Location": f"/api/datasets/{request.name}"})
+
+
+@bp.route(route="datasets/{name}/rows", methods=["GET"])
+async def preview_dataset(req: func.HttpRequest) -> func.HttpResponse:
+    """The first ``limit`` rows (default 5) of the ``split`` (train or eval) file; 404 unknown dataset or file."""
+    split = req.params.get("split") or "train"
+    try:
+        if split not in ("train", "eval"):
+            raise InvalidRequest({"split": "must be train or eval"}, status=400)
+        limit = query_int(req, "limit", 5, 1, 50)
+    except InvalidRequest as exc:
+        return invalid(exc)
+    svc = await services()
+    name = req.route_params.get("name", "")
+    record = await svc.store.get_dataset(name)
+    if record is None:
+        return error(404, "not_found", f"no dataset {name}")
+    uri = record.train_uri if split == "train" else record.eval_uri
+    try:
+        rows = await asyncio.to_thread(preview_rows, svc.blob, uri, limit)
+    except InvalidDataset as exc:
+        return error(404, "not_found", str(exc))
+    return json_response({"name": name, "split": split, "uri": uri, "rows": rows, "limit": limit})
 
 
 def _view(record: DatasetRecord) -> dict[str, Any]:

@@ -74,7 +74,7 @@ async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClien
         return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
     try:
         request = parse_body(ApprovalRequest, req.get_body())
-        record = await runs.decide(await services(), run_id, request, client.raise_event)
+        record = await runs.decide(await services(), run_id, request, client.raise_event, via=request.via)
     except InvalidRequest as exc:
         return invalid(exc)
     except runs.RunNotFound:

@@ -13,6 +13,7 @@ import azure.functions as func
 
 from mlops import events
 from mlops.payloads import PipelineInput, TrainingOutcome
+from mlops.training.azureml_events import is_azureml_event, parse_completion
 from orchestrations.release_pipeline import TRAINING_COMPLETED
 
 bp = df.Blueprint()
@@ -54,16 +55,25 @@ async def start_release_pipeline(message: func.ServiceBusMessage, client: df.Dur
 )
 @bp.durable_client_input(client_name="client")
 async def complete_training(message: func.ServiceBusMessage, client: df.DurableOrchestrationClient) -> None:
-    """On ``run.training_done``/``run.training_failed`` raise ``TrainingCompleted``; late duplicates are dropped."""
-    event = _parse(message)
-    outcome = TrainingOutcome.model_validate({**event.payload, "succeeded": event.event == events.TRAINING_DONE})
-    status = await client.get_status(event.run_id)
+    """On ``run.training_*`` or an Azure ML terminal job status raise ``TrainingCompleted``; late ones are dropped."""
+    body = message.get_body()
+    if is_azureml_event(body):
+        completion = parse_completion(body)
+        if completion is None:
+            log.info("Azure ML event of no run of ours or not terminal; ignored")
+            return
+        run_id, outcome, what = completion.run_id, completion.outcome, f"Azure ML {completion.status}"
+    else:
+        event = _parse(message)
+        run_id, what = event.run_id, event.event
+        outcome = TrainingOutcome.model_validate({**event.payload, "succeeded": event.event == events.TRAINING_DONE})
+    status = await client.get_status(run_id)
     if status is None or status.runtime_status is None:
-        raise LookupError(f"no orchestration for run {event.run_id}")
+        raise LookupError(f"no orchestration for run {run_id}")
     if status.runtime_status in FINISHED:
-        log.info("run %s already finished; late %s ignored", event.run_id, event.event)
+        log.info("run %s already finished; late %s ignored", run_id, what)
         return
-    await client.raise_event(event.run_id, TRAINING_COMPLETED, outcome.to_json())
+    await client.raise_event(run_id, TRAINING_COMPLETED, outcome.to_json())
 
 
 def _parse(message: func.ServiceBusMessage) -> events.LifecycleEvent:

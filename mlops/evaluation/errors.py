@@ -33,3 +33,7 @@ class EvaluationFailed(EvaluationError):
 
 class EmbeddingModelMissing(EvaluationError, FileNotFoundError):
     """The offline sentence-embedding model directory is absent or incomplete."""
+
+
+class JudgeCallFailed(EvaluationError):
+    """A judge call failed for good (non-retryable error, or retries exhausted); the sample gets NaN."""

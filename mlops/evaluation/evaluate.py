@@ -1,4 +1,7 @@
-"""evaluate_predictions: LLM-free RAGAS metrics + MLScore for a list of prediction rows."""
+"""evaluate_predictions: LLM-free RAGAS metrics, the judge's LLM metrics when one is given, MLScore.
+
+The judge path is config-only: the same call scores the LLM metrics too when a Judge is passed.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from mlops.evaluation.embeddings import load_embeddings
+from mlops.evaluation.errors import EvaluationFailed
+from mlops.evaluation.judge import Judge
+from mlops.evaluation.judge_metrics import JUDGE_METRICS, build_judge_scorers, score_judge
 from mlops.evaluation.metrics import build_scorers, score_row
-from mlops.evaluation.mlscore import MetricWeights, compute_ml_score
+from mlops.evaluation.mlscore import MetricWeights
+from mlops.evaluation.policy import assess
 from mlops.evaluation.rows import PredictionRow
 
 WeightsInput = MetricWeights | Mapping[str, float] | None
@@ -20,7 +27,8 @@ WeightsInput = MetricWeights | Mapping[str, float] | None
 
 @dataclass(frozen=True)
 class EvaluationResult:
-    """Aggregated metrics (None = no value), MLScore, weights, per-sample scores and notes."""
+    """Aggregated metrics (None = no value), MLScore, weights, per-sample scores and notes; failure is
+    the NaN-policy reason when the evaluation failed (ml_score is then 0.0 and must not be used)."""
 
     metrics: dict[str, float | None]
     ml_score: float
@@ -30,6 +38,10 @@ class EvaluationResult:
     notes: list[str] = field(default_factory=list)
     effective_weights: dict[str, float] = field(default_factory=dict)
     nan_fractions: dict[str, float] = field(default_factory=dict)
+    failure: str | None = None
+    decision: dict[str, Any] = field(default_factory=dict)
+    judge: str | None = None
+    judge_usage: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """Strict JSON (NaN written as null)."""
@@ -42,32 +54,70 @@ class EvaluationResult:
         return cls(**data)
 
 
+def choose_weights(weights: WeightsInput, judge: Judge | None) -> MetricWeights:
+    """The weights given, else the defaults for with/without a judge; judge metrics need a judge."""
+    if isinstance(weights, MetricWeights):
+        chosen = weights
+    elif weights is None:
+        chosen = MetricWeights.judge_defaults() if judge else MetricWeights()
+    else:
+        chosen = MetricWeights.from_mapping(weights)
+    needing = [name for name in JUDGE_METRICS if chosen.as_dict()[name] > 0]
+    if needing and judge is None:
+        raise EvaluationFailed(f"weights need a judge for {', '.join(needing)}: none configured (AZURE_AI_ENDPOINT)")
+    return chosen
+
+
 async def aevaluate_predictions(
     rows: Sequence[PredictionRow],
     weights: WeightsInput = None,
     *,
     max_nan_fraction: float = 0.2,
     embeddings_dir: Path | None = None,
+    judge: Judge | None = None,
+    raise_on_failure: bool = True,
 ) -> EvaluationResult:
-    """Score every row, then apply the MLScore NaN policy (EvaluationFailed when it cannot score)."""
-    chosen = weights if isinstance(weights, MetricWeights) else MetricWeights.from_mapping(weights)
+    """Score every row, then apply the MLScore NaN policy (EvaluationFailed, or result.failure when
+    raise_on_failure is False, when it cannot score)."""
+    chosen = choose_weights(weights, judge)
     scorers = build_scorers(load_embeddings(embeddings_dir), rows)
     errors: dict[str, str] = {}
     samples = [await score_row(row, scorers, errors) for row in rows]
-    score = compute_ml_score(samples, chosen, max_nan_fraction=max_nan_fraction)
+    if judge is not None:
+        names = [n for n in JUDGE_METRICS if n != "answer_correctness" or any(r.reference.strip() for r in rows)]
+        for sample, extra in zip(
+            samples, await score_judge(rows, build_judge_scorers(judge, names), errors), strict=True
+        ):
+            sample.update(extra)
+    verdict = assess(samples, chosen, max_nan_fraction)
+    if verdict.failure and raise_on_failure:
+        raise EvaluationFailed(verdict.failure)
     empty = sum(1 for row in rows if not row.response.strip())
     notes = [f"{empty} of {len(rows)} responses empty: scored 0 on answer metrics"] if empty else []
     notes += [f"{name} raised on some samples (NaN), first error: {msg}" for name, msg in errors.items()]
+    if judge is None:
+        notes.append("no judge configured (AZURE_AI_ENDPOINT unset): LLM-free metrics only")
+    score = verdict.score
     return EvaluationResult(
-        metrics=score.metrics,
-        ml_score=score.value,
+        metrics=score.metrics if score else _means(samples),
+        ml_score=score.value if score else 0.0,
         weights=chosen.as_dict(),
         per_sample=[{k: None if math.isnan(v) else v for k, v in s.items()} for s in samples],
         sample_count=len(rows),
-        notes=notes + score.notes,
-        effective_weights=score.effective_weights,
-        nan_fractions=score.nan_fractions,
+        notes=notes + (score.notes if score else []),
+        effective_weights=score.effective_weights if score else {},
+        nan_fractions=verdict.nan_fractions,
+        failure=verdict.failure,
+        decision=verdict.decision(),
+        judge=judge.config.model if judge else None,
+        judge_usage=judge.usage.as_dict() if judge else {},
     )
+
+
+def _means(samples: Sequence[Mapping[str, float]]) -> dict[str, float | None]:
+    names = dict.fromkeys(name for sample in samples for name in sample)
+    valid = {name: [s[name] for s in samples if name in s and not math.isnan(s[name])] for name in names}
+    return {name: sum(values) / len(values) if values else None for name, values in valid.items()}
 
 
 def evaluate_predictions(
@@ -77,7 +127,7 @@ def evaluate_predictions(
     max_nan_fraction: float = 0.2,
     embeddings_dir: Path | None = None,
 ) -> EvaluationResult:
-    """Synchronous aevaluate_predictions (not for use inside a running event loop)."""
+    """Synchronous aevaluate_predictions without a judge (not for use inside a running event loop)."""
     return asyncio.run(
         aevaluate_predictions(rows, weights, max_nan_fraction=max_nan_fraction, embeddings_dir=embeddings_dir)
     )

@@ -36,6 +36,12 @@ class MetricWeights:
     string_similarity: float = 0.15
     bleu: float = 0.0
     context_recall: float = 0.0
+    # Judge (RAGAS LLM) metrics: weigh nothing by default, see judge_defaults().
+    faithfulness: float = 0.0
+    answer_relevancy: float = 0.0
+    context_precision: float = 0.0
+    llm_context_recall: float = 0.0
+    answer_correctness: float = 0.0
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
@@ -55,6 +61,12 @@ class MetricWeights:
             if name not in METRIC_NAMES:
                 raise InvalidWeights(name, f"unknown metric; known: {', '.join(METRIC_NAMES)}")
         return cls(**{name: weights.get(name, 0.0) for name in METRIC_NAMES})
+
+    @classmethod
+    def judge_defaults(cls) -> MetricWeights:
+        """Defaults when a judge is configured: half on the judge's faithfulness, correctness and
+        relevancy, half on the LLM-free answer metrics; the context metrics (the retriever's) weigh 0."""
+        return cls(0.20, 0.10, 0.10, 0.10, 0.0, 0.0, 0.20, 0.10, 0.0, 0.0, 0.20)
 
     def as_dict(self) -> dict[str, float]:
         """Weight per metric name."""
@@ -83,8 +95,8 @@ def compute_ml_score(
         raise ValueError(f"max_nan_fraction must lie in [0, 1], got {max_nan_fraction!r}")
     if not samples:
         raise EvaluationFailed("no samples to score")
-    metrics, fractions, notes = _aggregate(samples)
     wanted = {name: w for name, w in weights.as_dict().items() if w > 0}
+    metrics, fractions, notes = _aggregate(samples, wanted)
     too_sparse = [f"{n} ({fractions[n]:.0%} NaN)" for n in wanted if fractions[n] > max_nan_fraction]
     if too_sparse:
         raise EvaluationFailed(f"NaN share above {max_nan_fraction:.0%} for weighted metrics: " + ", ".join(too_sparse))
@@ -101,13 +113,14 @@ def compute_ml_score(
 
 
 def _aggregate(
-    samples: Sequence[Mapping[str, float | None]],
+    samples: Sequence[Mapping[str, float | None]], wanted: Mapping[str, float]
 ) -> tuple[dict[str, float | None], dict[str, float], list[str]]:
-    """Per metric: mean over non-NaN samples (None if none), NaN share, and a note per partial metric."""
+    """Per metric scored or weighted: mean over non-NaN samples (None if none), NaN share, and a note
+    per partial metric (a metric neither scored, e.g. a judge metric without a judge, nor weighted is left out)."""
     metrics: dict[str, float | None] = {}
     fractions: dict[str, float] = {}
     notes: list[str] = []
-    for name in METRIC_NAMES:
+    for name in (n for n in METRIC_NAMES if n in wanted or any(n in sample for sample in samples)):
         values = [sample.get(name) for sample in samples]
         valid = [float(v) for v in values if v is not None and not math.isnan(v)]
         metrics[name] = sum(valid) / len(valid) if valid else None

@@ -8,6 +8,7 @@ from mlops.store.errors import (
     RunNotFound,
     StoreError,
 )
+from mlops.store.insights import Dashboard, SampleScore
 from mlops.store.records import (
     APPROVAL_DECISIONS,
     DECISIONS,
@@ -33,6 +34,7 @@ __all__ = [
     "TERMINAL_STATUSES",
     "AlreadyDecided",
     "ApprovalRecord",
+    "Dashboard",
     "DatasetNotFound",
     "DatasetRecord",
     "InvalidTransition",
@@ -43,5 +45,6 @@ __all__ = [
     "RunNotFound",
     "RunRecord",
     "RunStore",
+    "SampleScore",
     "StoreError",
 ]

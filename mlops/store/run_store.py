@@ -7,6 +7,7 @@ import json
 import asyncpg
 
 from mlops.store.datasets import DatasetQueries
+from mlops.store.insights import InsightQueries
 from mlops.store.migrate import apply_migrations
 from mlops.store.outcomes import OutcomeQueries
 from mlops.store.runs import RunQueries
@@ -17,8 +18,8 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-class RunStore(RunQueries, DatasetQueries, OutcomeQueries):
-    """Datasets, runs, their audit trail, results and approvals; one pool, bound to one event loop."""
+class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries):
+    """Datasets, runs, audit trail, results, samples, approvals, dashboard; one pool, bound to one event loop."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool

@@ -23,6 +23,8 @@ from tests.fixtures.services import migrated_store
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "data" / "datasets" / "manifest.json"
 TERMINAL = {"completed", "failed"}
+# Test-only key pair (current first); never a real secret.
+E2E_SIGNING_KEYS = "e2e-2:e2e-signing-key-two-not-secret,e2e-1:e2e-signing-key-one-not-secret"
 
 
 @pytest.fixture(scope="session")
@@ -123,8 +125,17 @@ def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., 
     state = tmp_path / "devhost"
     port, broker_port = free_port(), free_port()
 
+    origin = f"http://127.0.0.1:{port}"
+    env = {
+        **stack_env,
+        "PUBLIC_BASE_URL": origin,
+        "TEAMS_WEBHOOK_URL": f"{origin}/admin/webhooks/teams",
+        "APPROVAL_SIGNING_KEYS": E2E_SIGNING_KEYS,
+        "MODEL_STUDIO_URL": "https://ml.azure.com/model/{name}:{version}/details?wsid=/subscriptions/e2e",
+    }
+
     def start() -> Any:
-        return run_devhost(ROOT, state_dir=state, env=stack_env, virtual_clock=True, port=port, broker_port=broker_port)
+        return run_devhost(ROOT, state_dir=state, env=env, virtual_clock=True, port=port, broker_port=broker_port)
 
     return start
 

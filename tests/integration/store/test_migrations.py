@@ -24,6 +24,7 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
             "run_approvals",
             "run_events",
             "run_results",
+            "run_samples",
             "schema_migrations",
         ]
     finally:
@@ -34,8 +35,9 @@ async def test_concurrent_migrations_apply_once(fresh_database: str) -> None:
     conns = [await asyncpg.connect(fresh_database) for _ in range(4)]
     try:
         applied = await asyncio.gather(*(apply_migrations(conn) for conn in conns))
-        assert sorted(applied, key=len) == [[], [], [], [1]]
-        assert await conns[0].fetchval("SELECT count(*) FROM schema_migrations") == 1
+        versions = [m.version for m in load_migrations()]
+        assert sorted(applied, key=len) == [[], [], [], versions]
+        assert await conns[0].fetchval("SELECT count(*) FROM schema_migrations") == len(versions)
     finally:
         for conn in conns:
             await conn.close()

@@ -40,7 +40,10 @@ def test_babble_scores_low(embeddings: Any, eval_rows: Rows) -> None:
 def test_empty_answers_score_zero_with_a_note(embeddings: Any, eval_rows: Rows) -> None:
     result = evaluate_predictions(predictions(eval_rows[:5], lambda r: ""))
     assert result.ml_score == 0.0
-    assert result.notes == ["5 of 5 responses empty: scored 0 on answer metrics"]
+    assert result.notes == [
+        "5 of 5 responses empty: scored 0 on answer metrics",
+        "no judge configured (AZURE_AI_ENDPOINT unset): LLM-free metrics only",
+    ]
 
 
 def test_custom_weights_and_json_round_trip(embeddings: Any, eval_rows: Rows) -> None:

@@ -1,0 +1,29 @@
+"""Activity: the run's approval decision as recorded in PostgreSQL (the only source the orchestrator trusts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops.bootstrap import services
+from mlops.payloads import ApprovalDecision, DecisionQuery
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+async def read_decision(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The recorded decision, or None when none is recorded (an event raised around the API is ignored)."""
+    query = DecisionQuery.model_validate(payload)
+    record = await (await services()).store.get_approval(query.run_id)
+    if record is None:
+        return None
+    decision = ApprovalDecision(
+        decision="approve" if record.decision == "approve" else "reject",
+        approver=record.approver,
+        comment=record.comment,
+        via=record.via,
+        decided_at=record.decided_at.isoformat(),
+    )
+    return decision.to_json()

@@ -1,0 +1,127 @@
+"""The RAGAS judge: ChatMistralAI + MistralAIEmbeddings on the Azure AI endpoint, built from settings.
+
+One Judge per evaluation: a concurrency limit shared by chat and embedding calls, the retry policy,
+the answer cache and the usage counters (calls, retries, tokens, estimated cost) it reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlops.evaluation.judge_cache import JudgeCache
+from mlops.evaluation.retry import RetryPolicy
+
+
+@dataclass(frozen=True)
+class JudgeConfig:
+    """Where the judge is and how hard to push it; prices are per million tokens (estimate only)."""
+
+    endpoint: str
+    api_key: str
+    model: str = "mistral-small-latest"
+    embedding_model: str = "mistral-embed"
+    max_concurrency: int = 16
+    timeout_s: float = 60.0
+    max_retries: int = 5
+    cache_path: Path | None = None
+    price_input_per_mtok: float = 0.1
+    price_output_per_mtok: float = 0.3
+    base_delay_s: float = 0.5
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> JudgeConfig | None:
+        """The judge of mlops.settings.Settings, or None when AZURE_AI_ENDPOINT is not set."""
+        if not settings.azure_ai_endpoint:
+            return None
+        return cls(
+            endpoint=settings.azure_ai_endpoint,
+            api_key=settings.azure_ai_api_key or "",
+            model=settings.judge_model,
+            embedding_model=settings.judge_embedding_model,
+            max_concurrency=settings.judge_max_concurrency,
+            timeout_s=settings.judge_timeout_s,
+            max_retries=settings.judge_max_retries,
+            cache_path=settings.judge_cache_path,
+            price_input_per_mtok=settings.judge_price_input_per_mtok,
+            price_output_per_mtok=settings.judge_price_output_per_mtok,
+        )
+
+
+@dataclass
+class JudgeUsage:
+    """What the judge cost this evaluation: HTTP calls made, cache hits, retries, failures, tokens."""
+
+    chat_calls: int = 0
+    embedding_calls: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+    failures: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: float(value) for name, value in asdict(self).items()}
+
+
+@dataclass
+class Judge:
+    """The clients, limits, cache and counters of one evaluation's judge."""
+
+    config: JudgeConfig
+    chat: Any
+    embeddings: Any
+    cache: JudgeCache
+    semaphore: asyncio.Semaphore
+    usage: JudgeUsage = field(default_factory=JudgeUsage)
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return RetryPolicy(self.config.max_retries, self.config.timeout_s, self.config.base_delay_s)
+
+    def add_tokens(self, input_tokens: int, output_tokens: int) -> None:
+        """Count tokens and their estimated cost."""
+        self.usage.input_tokens += input_tokens
+        self.usage.output_tokens += output_tokens
+        self.usage.cost += (
+            input_tokens * self.config.price_input_per_mtok + output_tokens * self.config.price_output_per_mtok
+        ) / 1e6
+
+
+def build_judge(config: JudgeConfig) -> Judge:
+    """The real langchain-mistralai clients pointed at the endpoint; their own retries are off (ours run)."""
+    os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
+    from langchain_mistralai import ChatMistralAI, MistralAIEmbeddings
+    from pydantic import SecretStr
+
+    chat = ChatMistralAI(  # type: ignore[call-arg]
+        model=config.model,
+        base_url=config.endpoint,
+        api_key=SecretStr(config.api_key),
+        temperature=0,
+        max_retries=1,
+        timeout=int(max(1, config.timeout_s)),
+    )
+    embeddings = MistralAIEmbeddings(
+        model=config.embedding_model,
+        endpoint=config.endpoint,
+        api_key=SecretStr(config.api_key),
+        max_retries=None,
+        timeout=int(max(1, config.timeout_s)),
+        tokenizer=_offline_tokenizer(),
+    )
+    return Judge(config, chat, embeddings, JudgeCache(config.cache_path), asyncio.Semaphore(config.max_concurrency))
+
+
+def _offline_tokenizer() -> Any:
+    """A local tokenizer for MistralAIEmbeddings' batch sizing (it would fetch Mistral's from the hub):
+    the bundled MiniLM WordPiece tokenizer, close enough to keep batches under the API's token cap."""
+    from tokenizers import Tokenizer
+
+    from mlops.evaluation.embeddings import default_model_dir
+
+    return Tokenizer.from_file(str(default_model_dir() / "tokenizer.json"))

@@ -1,0 +1,115 @@
+"""The judge as RAGAS sees it: a BaseRagasLLM and an embeddings client with cache, limit and retries.
+
+n completions (answer relevancy's strictness) go out as ONE request with Mistral's `n` parameter,
+where RAGAS' LangChain wrapper would send n requests to a non-OpenAI model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, LLMResult
+from langchain_core.prompt_values import PromptValue
+from ragas.llms.base import BaseRagasLLM
+from ragas.run_config import RunConfig
+
+from mlops.evaluation.judge import Judge
+from mlops.evaluation.judge_cache import cache_key
+from mlops.evaluation.retry import call_with_retries
+
+Completion = dict[str, str | None]
+
+
+class JudgeLLM(BaseRagasLLM):
+    """Chat completions through the judge: cached by (model, request), limited, retried, counted."""
+
+    def __init__(self, judge: Judge) -> None:
+        # RAGAS' own retry (10 attempts by default) would multiply ours: one attempt at its level.
+        super().__init__(run_config=RunConfig(max_retries=1, timeout=int(judge.config.timeout_s) * 10))
+        self.judge = judge
+
+    def generate_text(self, *args: Any, **kwargs: Any) -> LLMResult:
+        raise NotImplementedError("the judge is async only: use agenerate_text")
+
+    async def agenerate_text(
+        self,
+        prompt: PromptValue,
+        n: int = 1,
+        temperature: float | None = 0.01,
+        stop: list[str] | None = None,
+        callbacks: Any = None,
+    ) -> LLMResult:
+        temp = self.get_temperature(n) if temperature is None else temperature
+        request = {"kind": "chat", "prompt": prompt.to_string(), "n": n, "temperature": temp, "stop": stop}
+        key = cache_key(self.judge.config.model, request)
+        completions: list[Completion] | None = self.judge.cache.get(key)
+        if completions is None:
+            completions = await self._complete(prompt, n, temp, stop)
+            self.judge.cache.put(key, completions)
+        else:
+            self.judge.usage.cache_hits += 1
+        return LLMResult(generations=[[_generation(c) for c in completions]])
+
+    async def _complete(
+        self, prompt: PromptValue, n: int, temperature: float, stop: list[str] | None
+    ) -> list[Completion]:
+        judge = self.judge
+        extra: dict[str, Any] = {"temperature": temperature, **({"n": n} if n > 1 else {})}
+
+        async def call() -> Any:
+            judge.usage.chat_calls += 1
+            return await judge.chat.agenerate([prompt.to_messages()], stop=stop, **extra)
+
+        try:
+            result, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge chat call")
+        except Exception:
+            judge.usage.failures += 1
+            raise
+        judge.usage.retries += retries
+        usage = (result.llm_output or {}).get("token_usage") or {}
+        judge.add_tokens(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)))
+        return [
+            {"text": g.text, "finish_reason": (g.generation_info or {}).get("finish_reason")}
+            for g in result.generations[0]
+        ]
+
+    def is_finished(self, response: LLMResult) -> bool:
+        """A completion cut by the token limit would parse as garbage: RAGAS then raises."""
+        reasons = [(g.generation_info or {}).get("finish_reason") for gs in response.generations for g in gs]
+        return all(reason in (None, "stop") for reason in reasons)
+
+
+def _generation(completion: Completion) -> ChatGeneration:
+    text = completion.get("text") or ""
+    return ChatGeneration(
+        message=AIMessage(content=text), generation_info={"finish_reason": completion["finish_reason"]}
+    )
+
+
+async def embed_texts(judge: Judge, texts: list[str]) -> list[list[float]]:
+    """Vectors of texts: cached ones reused, the rest in one limited, retried embeddings request."""
+    keys = [cache_key(judge.config.embedding_model, {"kind": "embedding", "text": text}) for text in texts]
+    vectors: list[list[float] | None] = [judge.cache.get(key) for key in keys]
+    judge.usage.cache_hits += sum(v is not None for v in vectors)
+    missing = sorted({text for text, v in zip(texts, vectors, strict=True) if v is None})
+    if missing:
+
+        async def call() -> list[list[float]]:
+            judge.usage.embedding_calls += 1
+            result: list[list[float]] = await judge.embeddings.aembed_documents(missing)
+            return result
+
+        try:
+            fresh, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge embeddings call")
+        except Exception:
+            judge.usage.failures += 1
+            raise
+        judge.usage.retries += retries
+        judge.add_tokens(sum(len(text.split()) for text in missing), 0)  # the client drops the usage block
+        found = dict(zip(missing, fresh, strict=True))
+        for key, text in zip(keys, texts, strict=True):
+            if text in found:
+                judge.cache.put(key, found[text])
+        vectors = [found[text] if v is None else v for v, text in zip(vectors, texts, strict=True)]
+    return [v for v in vectors if v is not None]

@@ -1,0 +1,118 @@
+"""The RAGAS LLM metrics (ragas 0.4.3 `ragas.metrics` classes) scored through the judge.
+
+faithfulness (the answer's statements inferable from the context), answer_relevancy (questions
+generated back from the answer vs the question, by embedding cosine), context_precision (the
+context is useful for the reference answer), llm_context_recall (the reference's statements are
+attributable to the context) and answer_correctness (factual TP/FP/FN against the reference; its
+semantic half is left out: semantic_similarity already measures it). Every (row, metric) cell runs
+concurrently; the judge's semaphore is what limits the calls in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from mlops.evaluation.judge import Judge
+from mlops.evaluation.judge_cache import cache_key
+from mlops.evaluation.judge_llm import JudgeLLM, embed_texts
+from mlops.evaluation.metrics import Scorer
+from mlops.evaluation.rows import PredictionRow
+
+JUDGE_METRICS = ("faithfulness", "answer_relevancy", "context_precision", "llm_context_recall", "answer_correctness")
+RESPONSE_METRICS = frozenset({"faithfulness", "answer_relevancy", "answer_correctness"})
+
+
+def build_judge_scorers(judge: Judge, names: Sequence[str] = JUDGE_METRICS) -> dict[str, Scorer]:
+    """One async scorer per judge metric name."""
+    from ragas.dataset_schema import SingleTurnSample
+
+    with warnings.catch_warnings():  # the older classes warn to use collections (whose API differs)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from ragas.metrics import AnswerCorrectness, Faithfulness, LLMContextPrecisionWithReference, LLMContextRecall
+
+    llm = JudgeLLM(judge)
+    metrics: dict[str, Any] = {
+        "faithfulness": Faithfulness(llm=llm),
+        "answer_relevancy": _relevancy(judge, llm),
+        "context_precision": LLMContextPrecisionWithReference(llm=llm),
+        "llm_context_recall": LLMContextRecall(llm=llm),
+        "answer_correctness": AnswerCorrectness(llm=llm, weights=[1.0, 0.0]),
+    }
+
+    def scorer(metric: Any) -> Scorer:
+        async def score(row: PredictionRow) -> float:
+            sample = SingleTurnSample(
+                user_input=row.question,
+                response=row.response.strip(),
+                retrieved_contexts=[row.context],
+                reference=row.reference,
+            )
+            return float(await metric.single_turn_ascore(sample))
+
+        return score
+
+    return {name: scorer(metrics[name]) for name in names}
+
+
+def _relevancy(judge: Judge, llm: JudgeLLM) -> Any:
+    """ResponseRelevancy whose embeddings are fetched asynchronously (one request for the question and
+    its generated questions) before RAGAS' own scoring reads them; its stock path blocks the loop."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from ragas.metrics import ResponseRelevancy
+        from ragas.metrics._answer_relevance import ResponseRelevanceInput
+
+    class AsyncEmbeddedRelevancy(ResponseRelevancy):
+        async def _ascore(self, row: dict[str, Any], callbacks: Any) -> float:
+            answers = await self.question_generation.generate_multiple(
+                data=ResponseRelevanceInput(response=row["response"]),
+                llm=self.llm,
+                callbacks=callbacks,
+                n=self.strictness,
+            )
+            await embed_texts(judge, [row["user_input"], *(a.question for a in answers)])
+            return float(self._calculate_score(answers, row))
+
+    return AsyncEmbeddedRelevancy(llm=llm, embeddings=_CachedVectors(judge))
+
+
+class _CachedVectors:
+    """The sync embeddings interface RAGAS' relevancy calls, served from vectors embed_texts cached."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+
+    def embed_query(self, text: str) -> list[float]:
+        vector: list[float] | None = self.judge.cache.get(
+            cache_key(self.judge.config.embedding_model, {"kind": "embedding", "text": text})
+        )
+        if vector is None:
+            raise LookupError("vector not fetched before scoring")
+        return vector
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.embed_query(text) for text in texts]
+
+
+async def score_judge(
+    rows: Sequence[PredictionRow], scorers: dict[str, Scorer], errors: dict[str, str]
+) -> list[dict[str, float]]:
+    """Judge scores per row (NaN where a metric raised; an empty answer scores 0 on answer metrics)."""
+
+    async def cell(row: PredictionRow, name: str) -> float:
+        if name in RESPONSE_METRICS and not row.response.strip():
+            return 0.0
+        try:
+            value = await scorers[name](row)
+        except Exception as error:  # one sample's judge failure is a NaN the NaN policy weighs
+            errors.setdefault(name, f"{type(error).__name__}: {error}")
+            return math.nan
+        return value if math.isnan(value) else min(1.0, max(0.0, value))
+
+    names = list(scorers)
+    values = await asyncio.gather(*(cell(row, name) for row in rows for name in names))
+    return [dict(zip(names, values[i * len(names) : (i + 1) * len(names)], strict=True)) for i in range(len(rows))]

@@ -1,0 +1,48 @@
+"""One release run's evaluation from settings: the judge on when AZURE_AI_ENDPOINT is set, the NaN
+threshold from EVAL_MAX_NAN_FRACTION, and the decision numbers as rows for run_results."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mlops.evaluation.evaluate import EvaluationResult, aevaluate_predictions
+from mlops.evaluation.judge import JudgeConfig, build_judge
+from mlops.evaluation.rows import PredictionRow
+
+
+async def _evaluate(
+    rows: Sequence[PredictionRow], weights: Mapping[str, float] | None, settings: Any
+) -> EvaluationResult:
+    config = JudgeConfig.from_settings(settings)
+    judge = build_judge(config) if config else None
+    try:
+        return await aevaluate_predictions(
+            rows, weights, max_nan_fraction=settings.eval_max_nan_fraction, judge=judge, raise_on_failure=False
+        )
+    finally:
+        if judge is not None:
+            judge.cache.close()
+
+
+def evaluate_for_run(
+    rows: Sequence[PredictionRow], weights: Mapping[str, float] | None, settings: Any
+) -> EvaluationResult:
+    """The evaluation (never raising on the NaN policy: result.failure says), in its own event loop,
+    so a Functions worker can run it in a thread."""
+    return asyncio.run(_evaluate(rows, weights or None, settings))
+
+
+def decision_rows(result: EvaluationResult) -> dict[str, float | None]:
+    """The NaN-policy decision and the judge's usage as extra run_results rows (weight 0): what the
+    API's `results` shows beside the metrics."""
+    rows: dict[str, float | None] = {
+        "decision.nan_policy_failed": 1.0 if result.failure else 0.0,
+        "decision.max_nan_fraction": float(result.decision.get("max_nan_fraction", 0.0)),
+        "decision.ml_score": None if result.failure else result.ml_score,
+    }
+    for name, share in dict(result.decision.get("nan_fractions") or {}).items():
+        rows[f"decision.nan_fraction.{name}"] = float(share)
+    rows.update({f"judge.{name}": value for name, value in result.judge_usage.items()})
+    return rows

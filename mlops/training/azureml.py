@@ -1,0 +1,62 @@
+"""The Azure ML adapter of the training port: submit the command job with MLClient, read its status.
+
+``MLClient`` is built in the composition root from settings (DefaultAzureCredential); this adapter
+only speaks to it, so tests hand it a client whose HTTP transport is a fake Azure ML REST service.
+"""
+
+from __future__ import annotations
+
+from azure.ai.ml import MLClient
+from azure.core.exceptions import ResourceNotFoundError
+
+from mlops.payloads import TrainingRequest
+from mlops.training.backends import JobState, JobStatus
+from training_job.job_spec import DEFAULT_COMPUTE, JobSpec, build_job, job_name, training_environment
+
+# Azure ML job statuses (JobStatus enum of the REST API) mapped onto the port's states.
+_STATES: dict[str, JobState] = {"Completed": "completed", "Failed": "failed", "Canceled": "failed"}
+_UNKNOWN = {"Unknown", "NotStarted"}
+
+
+class AzureMLTrainingBackend:
+    """Submits ``training_job`` to the workspace's GPU cluster; job name = mlops-<mode>-<run_id>."""
+
+    def __init__(self, ml_client: MLClient, compute: str = DEFAULT_COMPUTE) -> None:
+        self._client = ml_client
+        self._compute = compute
+
+    @classmethod
+    def from_workspace(
+        cls, subscription_id: str, resource_group: str, workspace: str, compute: str
+    ) -> AzureMLTrainingBackend:
+        from azure.identity import DefaultAzureCredential
+
+        client = MLClient(DefaultAzureCredential(), subscription_id, resource_group, workspace)
+        return cls(client, compute)
+
+    def submit(self, request: TrainingRequest) -> str:
+        name = job_name(request.run_id, request.mode)
+        try:
+            return str(self._client.jobs.get(name).name)  # a retried activity finds the job it submitted
+        except ResourceNotFoundError:
+            pass
+        spec = JobSpec(
+            run_id=request.run_id,
+            model_id=request.model_id or request.base_model_uri,
+            mode=request.mode,
+            base_model_uri=request.base_model_uri,
+            train_uri=request.train_uri if request.mode == "finetune" else None,
+            eval_uri=request.eval_uri,
+            experiment_name=request.experiment_name,
+            max_steps=request.max_steps,
+            compute=self._compute,
+        )
+        created = self._client.jobs.create_or_update(build_job(spec, training_environment()))
+        return str(created.name)
+
+    def status(self, job_name: str) -> JobStatus:
+        job = self._client.jobs.get(job_name)
+        raw = str(getattr(job.status, "value", job.status) or "Unknown")  # the SDK returns a str enum
+        state: JobState = _STATES.get(raw, "unknown" if raw in _UNKNOWN else "running")
+        reason = f"Azure ML job {job_name} {raw.lower()}" if state == "failed" else None
+        return JobStatus(job_name=job_name, state=state, reason=reason)

@@ -1,0 +1,38 @@
+"""The Mistral API stub served for the judge tests, and a Judge on it built by the real clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlops.evaluation.judge import Judge, JudgeConfig, build_judge
+from tests.tools.mistral_stub import MistralStub, StubConfig, StubServer
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
+
+
+@pytest.fixture(scope="session")
+def stub_server() -> Iterator[StubServer]:
+    with StubServer(MistralStub()) as server:
+        yield server
+
+
+@pytest.fixture
+def stub(stub_server: StubServer) -> MistralStub:
+    """The stub, reset (no latency, no faults, counters at 0) for each test."""
+    stub_server.stub.reset(StubConfig(retry_after_s=0.05, hang_s=2.0))
+    return stub_server.stub
+
+
+@pytest.fixture
+def make_judge(stub: MistralStub, stub_server: StubServer, tmp_path: Path) -> object:
+    def make(cache: Path | None = None, **overrides: object) -> Judge:
+        options: dict[str, object] = {"max_concurrency": 8, "timeout_s": 1.0, "max_retries": 3, "base_delay_s": 0.01}
+        options.update(overrides)
+        return build_judge(JudgeConfig(stub_server.endpoint, "test-key", cache_path=cache, **options))  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,37 @@
+"""TRAINING_BACKEND settings and the orchestrator's bounded status polling."""
+
+from datetime import timedelta
+
+import pytest
+
+from mlops.training.backend_settings import TrainingSettings, TrainingSettingsError
+from orchestrations.release_pipeline import MAX_STATUS_POLLS, poll_interval
+
+AZURE = {"AZUREML_SUBSCRIPTION_ID": "sub", "AZUREML_RESOURCE_GROUP": "rg", "AZUREML_WORKSPACE": "ws"}
+
+
+def test_local_is_the_default() -> None:
+    assert TrainingSettings.from_env({}) == TrainingSettings()
+
+
+def test_azureml_reads_its_workspace() -> None:
+    settings = TrainingSettings.from_env({"TRAINING_BACKEND": "azureml", **AZURE, "AZUREML_COMPUTE": "a100"})
+    assert (settings.backend, settings.workspace, settings.compute) == ("azureml", "ws", "a100")
+
+
+def test_azureml_names_each_missing_setting() -> None:
+    with pytest.raises(TrainingSettingsError, match="AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE"):
+        TrainingSettings.from_env({"TRAINING_BACKEND": "azureml", "AZUREML_SUBSCRIPTION_ID": "sub"})
+
+
+@pytest.mark.parametrize(("name", "value"), [("TRAINING_BACKEND", "k8s"), ("TRAINING_POLL_MINUTES", "0")])
+def test_bad_values_are_refused_by_name(name: str, value: str) -> None:
+    with pytest.raises(TrainingSettingsError, match=name):
+        TrainingSettings.from_env({name: value})
+
+
+@pytest.mark.parametrize(("timeout", "poll"), [(120, 15), (60 * 24 * 7, 15), (5, 60)])
+def test_polls_per_job_are_bounded(timeout: int, poll: int) -> None:
+    interval = poll_interval(timeout, poll)
+    assert interval >= timedelta(minutes=poll)
+    assert timedelta(minutes=timeout) / interval <= MAX_STATUS_POLLS

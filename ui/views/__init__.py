@@ -1,0 +1,1 @@
+"""The UI's pages, one Streamlit script each (ui/app.py lists them)."""
