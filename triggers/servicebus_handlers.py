@@ -14,7 +14,7 @@ import azure.functions as func
 from mlops import events
 from mlops.payloads import PipelineInput, TrainingOutcome
 from mlops.training.azureml_events import is_azureml_event, parse_completion
-from orchestrations.release_pipeline import TRAINING_COMPLETED
+from orchestrations.training_wait import TRAINING_COMPLETED
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from mlops.training.backend_settings import TrainingSettings, TrainingSettingsError
-from orchestrations.release_pipeline import MAX_STATUS_POLLS, poll_interval
+from orchestrations.training_wait import MAX_STATUS_POLLS, poll_interval
 
 AZURE = {"AZUREML_SUBSCRIPTION_ID": "sub", "AZUREML_RESOURCE_GROUP": "rg", "AZUREML_WORKSPACE": "ws"}
 
