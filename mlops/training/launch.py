@@ -37,11 +37,18 @@ def runner_command(job: TrainingRequest) -> list[str]:
 
 
 def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None = None) -> str:
-    """Spawn the runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; name it."""
-    log_path = jobs_dir(model_cache_dir) / f"{job.run_id}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log_file:
-        subprocess.Popen(
+    """Spawn the runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; name it.
+
+    Idempotent while the job runs: a re-run of the submit activity (at-least-once delivery) finds the
+    live process through its pid file and starts nothing.
+    """
+    directory = jobs_dir(model_cache_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    pid_file = directory / f"{job_name(job)}.pid"
+    if _alive(pid_file):
+        return job_name(job)
+    with (directory / f"{job.run_id}.log").open("ab") as log_file:
+        process = subprocess.Popen(
             runner_command(job),
             cwd=code_root(),
             stdin=subprocess.DEVNULL,
@@ -49,4 +56,15 @@ def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None 
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    pid_file.write_text(str(process.pid))
     return job_name(job)
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return False
+    status = Path(f"/proc/{pid}/status")  # an exited child nobody reaped yet is a zombie, not a live job
+    return not status.exists() or "State:\tZ" not in status.read_text()
