@@ -110,7 +110,8 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
     approval = await svc.store.get_approval(run_id)
     view = run_summary(run)
     view.update(
-        results=dict(results),
+        results={name: value for name, value in results.items() if "." not in name},
+        evaluation=_evaluation_details(results),
         events=[
             {
                 "status": e.status,
@@ -152,3 +153,13 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "created_at": run.created_at.isoformat(),
         "updated_at": run.updated_at.isoformat(),
     }
+
+
+def _evaluation_details(results: dict[str, float | None]) -> dict[str, dict[str, float | None]]:
+    """The numbers behind the gate, stored beside the metrics as ``decision.*`` / ``judge.*`` rows."""
+    details: dict[str, dict[str, float | None]] = {"decision": {}, "judge": {}}
+    for name, value in results.items():
+        group, _, key = name.partition(".")
+        if key and group in details:
+            details[group][key] = value
+    return details

@@ -28,7 +28,8 @@ def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str 
         _expect(response, 202)
         run_id = response.json()["run_id"]
         print(f"run {run_id} accepted: {api}/runs/{run_id}")
-        run = _follow(http, run_id, until={"awaiting_approval", "completed", "failed"})
+        seen = [0]
+        run = _follow(http, run_id, {"awaiting_approval", "completed", "failed"}, seen)
         _print_evaluation(run)
         if run["status"] != "awaiting_approval":
             print(f"run ended {run['status']} ({run['decision'] or run['failure_reason']})")
@@ -41,21 +42,21 @@ def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str 
             ),
             202,
         )
-        run = _follow(http, run_id, until={"completed", "failed"})
+        run = _follow(http, run_id, {"completed", "failed"}, seen)
         print(f"final: status={run['status']} decision={run['decision']}")
         return 0 if run["decision"] == "go_prod" else 1
 
 
-def _follow(http: httpx.Client, run_id: str, until: set[str]) -> dict[str, Any]:
-    seen = 0
+def _follow(http: httpx.Client, run_id: str, until: set[str], seen: list[int]) -> dict[str, Any]:
+    """Print the run's new audit events (``seen[0]`` counts those already printed) until it reaches ``until``."""
     deadline = time.monotonic() + TIMEOUT_S
     while time.monotonic() < deadline:
         response = http.get(f"/runs/{run_id}")
         _expect(response, 200)
         run: dict[str, Any] = response.json()
-        for event in run["events"][seen:]:
+        for event in run["events"][seen[0] :]:
             print(f"  [{event['at'][11:19]}] {event['status'] or '':<17} {event['message']}")
-        seen = len(run["events"])
+        seen[0] = len(run["events"])
         if run["status"] in until:
             return run
         time.sleep(POLL_S)

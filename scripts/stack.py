@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -33,11 +34,16 @@ def _python(*args: str, env: dict[str, str] | None = None) -> None:
 
 
 def _stack_env() -> dict[str, str]:
+    """The process environment, then the services' settings (.stack/env), then the documented local defaults."""
     values = dict(os.environ)
     for line in (STATE / "env").read_text().splitlines():
         key, sep, value = line.partition("=")
         if sep and key.strip():
             values.setdefault(key.strip(), value.strip())
+    documented = json.loads((ROOT / "local.settings.example.json").read_text())["Values"]
+    for key, value in documented.items():
+        if value:
+            values.setdefault(key, value)
     values.setdefault("PYTHONUNBUFFERED", "1")
     values.setdefault("TQDM_DISABLE", "1")
     values.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -98,8 +98,10 @@ async def aevaluate_predictions(
     if judge is None:
         notes.append("no judge configured (AZURE_AI_ENDPOINT unset): LLM-free metrics only")
     score = verdict.score
+    scored = {name for sample in samples for name in sample}  # judge metrics exist only with a judge
+    metrics = score.metrics if score else _means(samples)
     return EvaluationResult(
-        metrics=score.metrics if score else _means(samples),
+        metrics={name: value for name, value in metrics.items() if name in scored},
         ml_score=score.value if score else 0.0,
         weights=chosen.as_dict(),
         per_sample=[{k: None if math.isnan(v) else v for k, v in s.items()} for s in samples],
