@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.evaluation import EvaluationFailed, read_predictions
 from mlops.evaluation.report import build_report, report_json, report_markdown
@@ -19,6 +20,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the MLScore and whether it reaches the run's threshold; metrics, per-sample scores, the NaN-policy
     decision and the report land in PostgreSQL, MLflow and Blob; raise EvaluationFailed when the policy fails."""
@@ -39,6 +41,7 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
     )
     message = f"evaluation {result.decision['nan_policy']}: " + (result.failure or f"MLScore {result.ml_score:.3f}")
     await svc.store.append_event(request.run_id, "event", message, {**result.decision, "report": uris})
+    _record_metrics(request.run_id, result.ml_score if not result.failure else None, result.judge_usage)
     if result.failure:  # after storing why: the run fails with the reason, never with a made-up score
         raise EvaluationFailed(result.failure)
     return EvaluationOutcome(
@@ -48,3 +51,12 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
         weights=dict(result.weights),
         notes=list(result.notes),
     ).to_json()
+
+
+def _record_metrics(run_id: str, ml_score: float | None, judge_usage: dict[str, float]) -> None:
+    """MLScore (not for a failed evaluation: it has no score) and the judge's HTTP calls, when a judge ran."""
+    if ml_score is not None:
+        telemetry.record_mlscore(run_id, ml_score)
+    calls = int(judge_usage.get("chat_calls", 0) + judge_usage.get("embedding_calls", 0))
+    if calls:
+        telemetry.count_judge_calls(run_id, calls)

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import LoadModelRequest, ModelRef
 from mlops.staging import stage_base_model
@@ -15,6 +16,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def load_base_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the registered base model; a missing or invalid model raises with a clear reason."""
     request = LoadModelRequest.model_validate(payload)

@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.events import LifecycleEvent
 from mlops.payloads import PublishRequest
@@ -14,6 +15,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def publish_event(payload: dict[str, Any]) -> None:
     """Send the event; its message id is stable so a retried send is detectable as a duplicate."""
     request = PublishRequest.model_validate(payload)

@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import ApprovalDecision, DecisionQuery
 
@@ -13,6 +14,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def read_decision(payload: dict[str, Any]) -> dict[str, Any] | None:
     """The recorded decision, or None when none is recorded (an event raised around the API is ignored)."""
     query = DecisionQuery.model_validate(payload)

@@ -15,17 +15,21 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def record_status(payload: dict[str, Any]) -> None:
     """Apply the transition once: a re-run of this activity finds its audit row and changes nothing."""
     update = StatusUpdate.model_validate(payload)
-    with telemetry.run_span("activity record_status", update.run_id, status=update.status):
-        await _record(update)
-        telemetry.log_status(update.run_id, update.status, update.message or "")
+    telemetry.annotate(status=update.status)
+    await _record(update)
+    telemetry.log_status(update.run_id, update.status, update.message or "")
 
 
 async def _record(update: StatusUpdate) -> None:
     store = (await services()).store
-    await store.record_transition(
+    # One primary-key read: the stage this transition closes and when the run entered it (updated_at is
+    # written by transitions only), so its duration is known without another column.
+    before = await store.get_run(update.run_id)
+    after = await store.record_transition(
         update.run_id,
         update.status,
         update.message,
@@ -33,3 +37,6 @@ async def _record(update: StatusUpdate) -> None:
         fields=RunFields(**update.fields) if update.fields else None,
         dedupe_key=f"status:{update.status}",
     )
+    if before is not None and after.updated_at > before.updated_at:  # not a deduplicated re-run
+        seconds = (after.updated_at - before.updated_at).total_seconds()
+        telemetry.record_stage_duration(update.run_id, before.status, seconds)

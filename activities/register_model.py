@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import ModelRef, RegisterModelRequest
 
@@ -14,6 +15,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def register_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Register ``source_uri`` under ``name`` and return the new version."""
     request = RegisterModelRequest.model_validate(payload)

@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.approvals.notify import publish_card
 from mlops.bootstrap import services
 from mlops.payloads import CardRequest
@@ -15,6 +16,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def send_card(payload: dict[str, Any]) -> None:
     """One card per kind per run; a delivery failure is recorded on the run and never raised."""
     request = CardRequest.model_validate(payload)

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import TrainingRequest, TrainingSubmitted
 
@@ -14,6 +15,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def submit_training(payload: dict[str, Any]) -> dict[str, Any]:
     """Start the job on the configured backend (idempotent per run and mode) and record its name."""
     request = TrainingRequest.model_validate(payload)

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import TagRequest
 from mlops.registry import RegisteredModelVersion
@@ -15,6 +16,7 @@ bp = df.Blueprint()
 
 
 @bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
 async def tag_model(payload: dict[str, Any]) -> None:
     """Tags are idempotent: setting them again leaves the same state."""
     request = TagRequest.model_validate(payload)

@@ -64,6 +64,16 @@ param azureAiApiKey string = ''
 })
 param approvalSigningSecret string
 
+@description('Token audience the UI requests for the API (API_SCOPE, api://<client id>/.default); empty: no bearer token.')
+param uiApiScope string = ''
+
+@description('Function key the UI sends as x-functions-key (Key Vault secret ui-api-key); empty: none.')
+@secure()
+param uiApiKey string = ''
+
+@description('Comma-separated users who see the approval buttons in the UI; empty: anyone the API accepts.')
+param uiApprovers string = ''
+
 param trainingTimeoutMinutes int = 120
 param approvalTimeoutHours int = 72
 param approvalReminderHours int = 48
@@ -183,6 +193,9 @@ var judgeSecret = {
 var teamsSecret = {
   'teams-webhook-url': teamsWebhookUrl
 }
+var uiApiKeySecret = {
+  'ui-api-key': uiApiKey
+}
 var signingSecret = {
   'approval-signing-keys': 'k1:${approvalSigningSecret}'
 }
@@ -199,7 +212,8 @@ module keyVault 'modules/keyvault.bicep' = {
       signingSecret,
       empty(hfToken) ? {} : hfTokenSecret,
       empty(azureAiApiKey) ? {} : judgeSecret,
-      empty(teamsWebhookUrl) ? {} : teamsSecret
+      empty(teamsWebhookUrl) ? {} : teamsSecret,
+      empty(uiApiKey) ? {} : uiApiKeySecret
     )
   }
 }
@@ -225,8 +239,10 @@ var keyVaultSecretUri = 'https://${keyVaultName}${environment().suffixes.keyvaul
 
 // Exactly the settings the app reads (mlops.settings + mlops.telemetry); tests/unit/infra compares them.
 // Secrets are Key Vault references resolved with the app identity; optional ones are empty when not given.
+// DATABASE_ENTRA_AUTH: the server accepts only Entra tokens, the run store sends the app identity's token.
 var appSettings = {
   DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/database-url/)'
+  DATABASE_ENTRA_AUTH: 'true'
   BLOB_ACCOUNT_URL: storage.outputs.blobEndpoint
   ServiceBusConnection__fullyQualifiedNamespace: servicebus.outputs.fullyQualifiedNamespace
   SERVICEBUS_TOPIC: servicebus.outputs.topicName
@@ -290,7 +306,12 @@ module containerApps 'modules/container-apps.bicep' = {
     registryName: registry.outputs.name
     registryLoginServer: registry.outputs.loginServer
     uiImage: uiImage
-    apiBaseUrl: 'https://${functionAppName}.azurewebsites.net/api'
+    apiUrl: 'https://${functionAppName}.azurewebsites.net/api'
+    apiScope: uiApiScope
+    apiKeySecretName: empty(uiApiKey) ? '' : 'ui-api-key'
+    keyVaultName: keyVault.outputs.name
+    azuremlWorkspaceId: mlWorkspace.outputs.workspaceId
+    uiApprovers: uiApprovers
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   }
 }

@@ -54,7 +54,7 @@ async def close_services() -> None:
 
 async def _build(settings: Settings) -> Services:
     telemetry.configure(telemetry.TelemetryConfig.from_env())
-    store = await RunStore.connect(settings.database_url)
+    store = await connect_store(settings)
     await store.migrate()
     return Services(
         settings=settings,
@@ -64,6 +64,15 @@ async def _build(settings: Settings) -> Services:
         publisher=_publisher(settings),
         training=training_backend(settings),
     )
+
+
+async def connect_store(settings: Settings) -> RunStore:
+    """The run store; with DATABASE_ENTRA_AUTH (Azure) each new connection presents an Entra access token."""
+    if not settings.database_entra_auth:
+        return await RunStore.connect(settings.database_url)
+    from mlops.store.entra import default_entra_password
+
+    return await RunStore.connect(settings.database_url, entra=default_entra_password())
 
 
 def training_backend(settings: Settings) -> TrainingBackend:

@@ -38,6 +38,8 @@ class Settings:
     approval_timeout_hours: float
     training_max_steps: int | None
     public_base_url: str
+    # Azure: the PostgreSQL server accepts only Entra tokens; DATABASE_URL names the identity, no password.
+    database_entra_auth: bool = False
     # Approvals from Teams (Key Vault references in Azure): empty webhook = delivery disabled;
     # no signing keys = cards carry no Approve/Reject links.
     teams_webhook_url: str | None = None
@@ -70,6 +72,7 @@ class Settings:
             raise SettingsError("set BLOB_CONNECTION_STRING (local) or BLOB_ACCOUNT_URL (managed identity)")
         return cls(
             database_url=_required(values, "DATABASE_URL"),
+            database_entra_auth=_flag(values, "DATABASE_ENTRA_AUTH"),
             blob_connection_string=blob_cs,
             blob_account_url=blob_url,
             servicebus_connection=values.get("ServiceBusConnection") or None,
@@ -104,6 +107,15 @@ def _required(values: Mapping[str, str], name: str) -> str:
     if not value:
         raise SettingsError(f"setting {name} is required")
     return value
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if raw in {"", "0", "false", "no"}:
+        return False
+    if raw in {"1", "true", "yes"}:
+        return True
+    raise SettingsError(f"setting {name} must be true or false, got {raw!r}")
 
 
 def _signing_keys(values: Mapping[str, str]) -> SigningKeys | None:

@@ -9,12 +9,13 @@ Without any of them the API below still works and records nothing (OpenTelemetry
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from opentelemetry import baggage, context, metrics, trace
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
@@ -88,6 +89,12 @@ def configure(config: TelemetryConfig, *, exporter: SpanExporter | None = None) 
     return True
 
 
+def ensure_configured() -> None:
+    """Configure from the environment unless done already: entry points call it before their first span."""
+    if not _configured:
+        configure(TelemetryConfig.from_env())
+
+
 def _configure_azure_monitor(config: TelemetryConfig) -> None:
     from azure.monitor.opentelemetry import configure_azure_monitor
 
@@ -135,6 +142,58 @@ def run_span(name: str, run_id: str, **attributes: str | int | float | bool) -> 
             yield span
     finally:
         context.detach(token)
+
+
+@contextmanager
+def trigger_span(name: str, run_id: str | None = None, **attributes: str | int | float | bool) -> Iterator[trace.Span]:
+    """The span of one trigger invocation (HTTP, Service Bus): a run span when the run id is known up front.
+
+    Configures telemetry first (a trigger may run before anything built the services); when the run id is
+    only known later (``POST /runs``), ``set_run_id`` puts it on the span.
+    """
+    ensure_configured()
+    if run_id is not None:
+        with run_span(name, run_id, **attributes) as span:
+            yield span
+        return
+    with trace.get_tracer(INSTRUMENTATION).start_as_current_span(name) as span:
+        for key, value in attributes.items():
+            span.set_attribute(f"mlops.{key}", value)
+        yield span
+
+
+def set_run_id(span: trace.Span, run_id: str) -> None:
+    """Put the run id on a span started before it was known."""
+    span.set_attribute(RUN_ID, run_id)
+
+
+def annotate(**attributes: str | int | float | bool) -> None:
+    """Add ``mlops.<key>`` attributes to the current span."""
+    span = trace.get_current_span()
+    for key, value in attributes.items():
+        span.set_attribute(f"mlops.{key}", value)
+
+
+_Result = TypeVar("_Result")
+
+
+def traced_activity(
+    activity: Callable[[dict[str, Any]], Awaitable[_Result]],
+) -> Callable[[dict[str, Any]], Awaitable[_Result]]:
+    """Run an activity inside the span ``activity <name>``, a run span when its payload names ``run_id``.
+
+    Applied under ``@bp.activity_trigger``; ``functools.wraps`` keeps the name, signature and type hints
+    that the Functions worker binds the payload by.
+    """
+    name = f"activity {activity.__name__}"
+
+    @functools.wraps(activity)
+    async def traced(payload: dict[str, Any]) -> _Result:
+        run_id = payload.get("run_id") if isinstance(payload, dict) else None
+        with trigger_span(name, str(run_id) if run_id else None):
+            return await activity(payload)
+
+    return traced
 
 
 def log_status(run_id: str, status: str, message: str = "") -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
-from mlops import runs
+from mlops import runs, telemetry
 from mlops.bootstrap import services
 from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest, parse_body
 from mlops.store import AlreadyDecided
@@ -23,13 +23,15 @@ STATUSES = ("pending", "loading", "training", "evaluating", "awaiting_approval",
 @bp.route(route="runs", methods=["POST"])
 async def create_run(req: func.HttpRequest) -> func.HttpResponse:
     """202 with the new run id; 400/422 naming bad fields, 404 unknown dataset; nothing written on error."""
-    try:
-        request = parse_body(RunRequest, req.get_body())
-        record = await runs.create_run(await services(), request, created_by=_principal(req))
-    except InvalidRequest as exc:
-        return invalid(exc)
-    except runs.UnknownDataset as exc:
-        return error(404, "not_found", f"unknown dataset {exc}", {"dataset": f"no dataset named {exc}"})
+    with telemetry.trigger_span("http create_run") as span:
+        try:
+            request = parse_body(RunRequest, req.get_body())
+            record = await runs.create_run(await services(), request, created_by=_principal(req))
+        except InvalidRequest as exc:
+            return invalid(exc)
+        except runs.UnknownDataset as exc:
+            return error(404, "not_found", f"unknown dataset {exc}", {"dataset": f"no dataset named {exc}"})
+        telemetry.set_run_id(span, str(record.run_id))
     run_id = str(record.run_id)
     links = {"self": f"/api/runs/{run_id}", "approval": f"/api/runs/{run_id}/approval"}
     return json_response(
@@ -57,9 +59,10 @@ async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
 async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """The run with its metrics, audit trail and orchestration status; 404 when unknown."""
     run_id = parse_run_id(req.route_params.get("run_id"))
-    view = (
-        None if run_id is None else await runs.run_view(await services(), run_id, await _orchestration(client, run_id))
-    )
+    view = None
+    if run_id is not None:
+        with telemetry.trigger_span("http get_run", run_id):
+            view = await runs.run_view(await services(), run_id, await _orchestration(client, run_id))
     if view is None:
         return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
     return json_response(view)
@@ -73,8 +76,9 @@ async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClien
     if run_id is None:
         return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
     try:
-        request = parse_body(ApprovalRequest, req.get_body())
-        record = await runs.decide(await services(), run_id, request, client.raise_event, via=request.via)
+        with telemetry.trigger_span("http decide_run", run_id):
+            request = parse_body(ApprovalRequest, req.get_body())
+            record = await runs.decide(await services(), run_id, request, client.raise_event, via=request.via)
     except InvalidRequest as exc:
         return invalid(exc)
     except runs.RunNotFound:

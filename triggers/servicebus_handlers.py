@@ -11,7 +11,7 @@ import logging
 import azure.durable_functions as df
 import azure.functions as func
 
-from mlops import events
+from mlops import events, telemetry
 from mlops.payloads import PipelineInput, TrainingOutcome
 from mlops.training.azureml_events import is_azureml_event, parse_completion
 from orchestrations.training_wait import TRAINING_COMPLETED
@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 TOPIC = "mlops-events"
 CONNECTION = "ServiceBusConnection"
+# The training job's throughput metric (training_job/train.py), when the completion carries its metrics.
+TOKENS_PER_SECOND = "tokens_per_s"
 FINISHED = {
     df.OrchestrationRuntimeStatus.Completed,
     df.OrchestrationRuntimeStatus.Failed,
@@ -35,6 +37,13 @@ FINISHED = {
 async def start_release_pipeline(message: func.ServiceBusMessage, client: df.DurableOrchestrationClient) -> None:
     """On ``run.created`` start ``release_pipeline`` with instance id = run id; a redelivery starts nothing."""
     event = _parse(message)
+    with telemetry.trigger_span(
+        "servicebus start_release_pipeline", event.run_id, subscription="sub-orchestrator", event=event.event
+    ):
+        await _start(event, client)
+
+
+async def _start(event: events.LifecycleEvent, client: df.DurableOrchestrationClient) -> None:
     pipeline = PipelineInput.model_validate(event.payload)
     if pipeline.run_id != event.run_id:
         raise events.InvalidEvent(f"payload run_id {pipeline.run_id} differs from event run_id {event.run_id}")
@@ -67,6 +76,11 @@ async def complete_training(message: func.ServiceBusMessage, client: df.DurableO
         event = _parse(message)
         run_id, what = event.run_id, event.event
         outcome = TrainingOutcome.model_validate({**event.payload, "succeeded": event.event == events.TRAINING_DONE})
+    with telemetry.trigger_span("servicebus complete_training", run_id, subscription="sub-training-events"):
+        await _complete(client, run_id, outcome, what)
+
+
+async def _complete(client: df.DurableOrchestrationClient, run_id: str, outcome: TrainingOutcome, what: str) -> None:
     status = await client.get_status(run_id)
     if status is None or status.runtime_status is None:
         raise LookupError(f"no orchestration for run {run_id}")
@@ -74,6 +88,9 @@ async def complete_training(message: func.ServiceBusMessage, client: df.DurableO
         log.info("run %s already finished; late %s ignored", run_id, what)
         return
     await client.raise_event(run_id, TRAINING_COMPLETED, outcome.to_json())
+    throughput = outcome.metrics.get(TOKENS_PER_SECOND)
+    if outcome.succeeded and throughput is not None:
+        telemetry.record_training_throughput(run_id, throughput)
 
 
 def _parse(message: func.ServiceBusMessage) -> events.LifecycleEvent:

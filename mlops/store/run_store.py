@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 
 from mlops.store.datasets import DatasetQueries
+from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
 from mlops.store.migrate import apply_migrations
 from mlops.store.outcomes import OutcomeQueries
@@ -21,18 +23,35 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries):
     """Datasets, runs, audit trail, results, samples, approvals, dashboard; one pool, bound to one event loop."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool
+        self._entra = entra
 
     @classmethod
-    async def connect(cls, dsn: str, *, min_size: int = 1, max_size: int = 5) -> RunStore:
-        """Open a pool on ``dsn`` (any URL asyncpg accepts, e.g. ``postgresql://u@/db?host=/socket/dir``)."""
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
-        return cls(pool)
+    async def connect(
+        cls,
+        dsn: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 5,
+        entra: EntraPassword | None = None,
+    ) -> RunStore:
+        """Open a pool on ``dsn`` (any URL asyncpg accepts, e.g. ``postgresql://u@/db?host=/socket/dir``).
+
+        With ``entra`` (Azure: Entra-only server, the URL names the identity and has no password) every
+        new connection authenticates with a current access token; the store closes it with the pool.
+        """
+        password: Callable[[], Awaitable[str]] | None = entra
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection, password=password
+        )
+        return cls(pool, entra=entra)
 
     async def close(self) -> None:
-        """Close the pool (waits for connections in use to be released)."""
+        """Close the pool (waits for connections in use to be released), then the Entra credential."""
         await self._pool.close()
+        if self._entra is not None:
+            await self._entra.close()
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations; returns the versions applied (empty when up to date)."""

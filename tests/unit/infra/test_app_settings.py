@@ -46,3 +46,27 @@ def test_function_app_host_storage_uses_its_identity():
     source = (bicep.INFRA / "modules" / "function-app.bicep").read_text()
     assert "AzureWebJobsStorage__credential: 'managedidentity'" in source
     assert "AzureWebJobsStorage:" not in source
+
+
+def _ui_env() -> dict[str, str]:
+    """The UI container's environment in container-apps.bicep: name -> the value or secretRef expression."""
+    source = (bicep.INFRA / "modules" / "container-apps.bicep").read_text()
+    pairs = re.findall(r"name: '([A-Z][A-Z0-9_]+)'\s*\n\s*(value|secretRef): ([^\n]+)", source)
+    return {name: f"{kind}: {value}" for name, kind, value in pairs}
+
+
+def test_ui_env_names_are_the_ones_ui_settings_reads():
+    read = set(setting_names((bicep.INFRA.parent / "ui" / "settings.py",)))
+    assert {"API_URL", "API_SCOPE", "API_KEY"} <= read
+    given = set(_ui_env())
+    # Telemetry and the identity DefaultAzureCredential picks are read by libraries, not by ui/settings.py.
+    libraries = {
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "AZURE_CLIENT_ID",
+    }
+    assert sorted(given - read - libraries) == [], "env the Container App sets but the UI does not read"
+    assert {"API_URL", "API_SCOPE", "API_KEY"} <= given
+    assert _ui_env()["API_KEY"].startswith("secretRef:"), "the function key comes from Key Vault"
+    source = (bicep.INFRA / "modules" / "container-apps.bicep").read_text()
+    assert "keyVaultUrl: 'https://${keyVaultName}" in source
