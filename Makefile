@@ -17,9 +17,11 @@ up: install
 down:
 	$(PY) -m scripts.stack down
 
+# A private short basetemp: other pytest sessions prune only their own default dirs, and Unix
+# socket paths (PostgreSQL) stay short.
 test: install lint typecheck infra-check
 	sh scripts/ensure_chromium.sh
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --basetemp="$$(mktemp -d /tmp/mlops-tests.XXXXXX)"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -30,6 +30,13 @@ class JobConfig:
     max_new_tokens: int
     generation_batch_size: int
     seed: int
+    grad_accumulation: int
+    eval_fraction: float
+    eval_every: int
+    patience: int
+    gradient_checkpointing: bool
+    save_every: int
+    resume: bool
     run_id: str
     experiment_name: str
 
@@ -57,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-new-tokens", type=int, default=24)
     p.add_argument("--generation-batch-size", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--grad-accumulation", type=int, default=1, help="micro-batches per optimiser step")
+    p.add_argument("--eval-fraction", type=float, default=0.0, help="train rows held out for eval loss per step")
+    p.add_argument("--eval-every", type=int, default=5, help="steps between held-out evals (with --eval-fraction)")
+    p.add_argument("--patience", type=int, default=0, help="early stop after N evals without improvement (0: off)")
+    p.add_argument("--gradient-checkpointing", action="store_true", help="recompute activations (large models)")
+    p.add_argument("--save-every", type=int, default=0, help="steps between checkpoints in OUTPUT/checkpoint (0: off)")
+    p.add_argument("--resume", action="store_true", help="continue from OUTPUT/checkpoint when it holds one")
     p.add_argument("--run-id", default="local")
     p.add_argument("--experiment-name", default="mlops-training")
     return p
@@ -67,12 +81,15 @@ def parse_config(argv: Sequence[str] | None = None) -> JobConfig:
     args = vars(_parser().parse_args(argv))
     args["target_modules"] = tuple(name.strip() for name in args["target_modules"].split(",") if name.strip())
     config = JobConfig(**args)
-    positive = ("max_steps", "batch_size", "lora_r", "lora_alpha", "max_new_tokens", "generation_batch_size")
+    positive = ("max_steps", "batch_size", "lora_r", "lora_alpha", "max_new_tokens", "generation_batch_size",
+                "grad_accumulation", "eval_every")  # fmt: skip
     for name in positive:
         if getattr(config, name) <= 0:
             raise TrainingInputError(f"--{name.replace('_', '-')} must be positive, got {getattr(config, name)}")
     if config.max_seq_length < 32 or config.max_new_tokens >= config.max_seq_length:
         raise TrainingInputError("--max-seq-length must be >= 32 and larger than --max-new-tokens")
+    if not 0.0 <= config.eval_fraction < 0.5 or config.patience < 0 or config.save_every < 0:
+        raise TrainingInputError("--eval-fraction must be in [0, 0.5), --patience and --save-every >= 0")
     if config.lora_layers < 0:
         raise TrainingInputError(f"--lora-layers must be >= 0, got {config.lora_layers}")
     if not 0.0 <= config.lora_dropout < 1.0 or config.learning_rate <= 0:

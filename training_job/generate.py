@@ -47,9 +47,10 @@ def generate_answers(
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
         input_ids, mask = _left_pad([encode_prompt(tokenizer, r.question, r.context, budget) for r in chunk], pad_id)
+        device = next(model.parameters()).device
         generated = model.generate(
-            input_ids=input_ids,
-            attention_mask=mask,
+            input_ids=input_ids.to(device),
+            attention_mask=mask.to(device),
             max_new_tokens=max_new_tokens,
             do_sample=False,
             pad_token_id=pad_id,

@@ -50,6 +50,12 @@ def log_step(step: int, loss: float) -> None:
     print(f"step {step} train_loss {loss:.4f}", flush=True)
 
 
+def log_eval_step(step: int, loss: float) -> None:
+    """Record the held-out eval loss at one optimiser step."""
+    mlflow.log_metric("step_eval_loss", loss, step=step)
+    print(f"step {step} eval_loss {loss:.4f}", flush=True)
+
+
 def log_metrics(metrics: Mapping[str, float]) -> None:
     """Record the final metrics; train_loss is left out as it already has its per-step history."""
     mlflow.log_metrics({key: value for key, value in metrics.items() if key != "train_loss"})

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import random
+import resource
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -23,17 +25,20 @@ from training_job import tracking
 from training_job.config import JobConfig, parse_config
 from training_job.data import QARow, TrainingInputError, load_rows, write_jsonl
 from training_job.generate import generate_answers
-from training_job.lora import LoraSettings, eval_loss, train_lora
+from training_job.lora import LoraSettings, TrainOptions, eval_loss, train_lora
 from training_job.prompts import encode_example
 
 FINETUNED_DIR = "finetuned"
 PREDICTIONS_FILE = "predictions.jsonl"
 METRICS_FILE = "metrics.json"
+CHECKPOINT_DIR = "checkpoint"
 
 
 def _load(config: JobConfig) -> tuple[Any, Any]:
     tokenizer = AutoTokenizer.from_pretrained(config.base_model_dir)
-    model = AutoModelForCausalLM.from_pretrained(config.base_model_dir, dtype=torch.float32)
+    model: Any = AutoModelForCausalLM.from_pretrained(config.base_model_dir, dtype=torch.float32)
+    if torch.cuda.is_available():  # fp32 master weights; the loop autocasts to bf16/fp16 there
+        model = model.to(torch.device("cuda"))
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     return model, tokenizer
@@ -42,13 +47,23 @@ def _load(config: JobConfig) -> tuple[Any, Any]:
 def _finetune(config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARow]) -> tuple[Any, dict[str, float]]:
     """Train LoRA adapters, merge them and save the merged model + tokenizer to OUTPUT/finetuned."""
     examples = [encode_example(tokenizer, row, config.max_seq_length) for row in rows]
+    held_out = int(len(examples) * config.eval_fraction)
+    if held_out:  # a seeded eval split of the train rows, for eval loss per step and early stopping
+        random.Random(config.seed).shuffle(examples)
+        examples, eval_split = examples[held_out:], examples[:held_out]
+    else:
+        eval_split = []
+    options = TrainOptions(
+        config.grad_accumulation, eval_split, config.eval_every, config.patience, config.gradient_checkpointing,
+        config.output_dir / CHECKPOINT_DIR, config.save_every, config.resume,
+    )  # fmt: skip
     settings = LoraSettings(
         config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules, config.lora_layers
     )
     result = train_lora(
         model, examples, settings, steps=config.max_steps, batch_size=config.batch_size,
         learning_rate=config.learning_rate, pad_id=tokenizer.pad_token_id, seed=config.seed,
-        on_step=tracking.log_step,
+        on_step=tracking.log_step, options=options, on_eval=tracking.log_eval_step,
     )  # fmt: skip
     merged = result.model.merge_and_unload()
     merged.save_pretrained(config.output_dir / FINETUNED_DIR)
@@ -57,7 +72,14 @@ def _finetune(config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARo
         "train_loss": result.final_loss,
         "train_seconds": result.seconds,
         "tokens_per_s": result.tokens_per_s,
+        "real_token_fraction": result.real_token_fraction,
+        "train_steps": float(result.steps),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    if torch.cuda.is_available():
+        metrics["peak_gpu_memory_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    if not math.isnan(result.best_eval_loss):
+        metrics["best_step_eval_loss"] = result.best_eval_loss
     return merged, metrics
 
 

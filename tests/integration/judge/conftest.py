@@ -31,7 +31,7 @@ def stub(stub_server: StubServer) -> MistralStub:
 @pytest.fixture
 def make_judge(stub: MistralStub, stub_server: StubServer, tmp_path: Path) -> object:
     def make(cache: Path | None = None, **overrides: object) -> Judge:
-        options: dict[str, object] = {"max_concurrency": 8, "timeout_s": 1.0, "max_retries": 3, "base_delay_s": 0.01}
+        options: dict[str, object] = {"max_concurrency": 8, "timeout_s": 5.0, "max_retries": 3, "base_delay_s": 0.01}
         options.update(overrides)
         return build_judge(JudgeConfig(stub_server.endpoint, "test-key", cache_path=cache, **options))  # type: ignore[arg-type]
 
