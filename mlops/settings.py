@@ -147,29 +147,31 @@ def _optional_int(values: Mapping[str, str], name: str) -> int | None:
         raise SettingsError(f"setting {name} must be an integer, got {raw!r}") from exc
 
 
-def _optional_float(values: Mapping[str, str], name: str, default: float) -> float:
+def _number(values: Mapping[str, str], name: str) -> float | None:
     raw = values.get(name)
     if raw in (None, ""):
-        return default
+        return None
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError as exc:
         raise SettingsError(f"setting {name} must be a number, got {raw!r}") from exc
+
+
+def _optional_float(values: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(values, name)
+    if value is None:
+        return default
     if value != value or value < 0:
-        raise SettingsError(f"setting {name} must be a number >= 0, got {raw}")
+        raise SettingsError(f"setting {name} must be a number >= 0, got {value}")
     return value
 
 
 def _positive_float(values: Mapping[str, str], name: str, default: float) -> float:
-    raw = values.get(name)
-    if raw in (None, ""):
+    value = _number(values, name)
+    if value is None:
         return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"setting {name} must be a number, got {raw!r}") from exc
     if value <= 0:
-        raise SettingsError(f"setting {name} must be positive, got {raw}")
+        raise SettingsError(f"setting {name} must be positive, got {value}")
     return value
 
 
