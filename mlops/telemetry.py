@@ -3,7 +3,7 @@
 Configured once from the composition root (``configure(TelemetryConfig.from_env())``), never at import.
 In Azure the spans go to Application Insights (azure-monitor-opentelemetry, Entra auth when
 APPLICATIONINSIGHTS_AUTHENTICATION_STRING says so); locally to the console (MLOPS_TELEMETRY_CONSOLE=1)
-or an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, needs opentelemetry-exporter-otlp-proto-http).
+or an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).
 Without any of them the API below still works and records nothing (OpenTelemetry's no-op providers).
 """
 
@@ -82,7 +82,7 @@ def configure(config: TelemetryConfig, *, exporter: SpanExporter | None = None) 
     else:
         provider = TracerProvider(resource=_resource(config))
         provider.add_span_processor(RunIdSpanProcessor())
-        for span_exporter in [exporter] if exporter is not None else _local_exporters(config):
+        for span_exporter in [exporter] if exporter is not None else local_exporters(config):
             provider.add_span_processor(SimpleSpanProcessor(span_exporter))
         trace.set_tracer_provider(provider)
     _configured.append(config)
@@ -111,7 +111,7 @@ def _configure_azure_monitor(config: TelemetryConfig) -> None:
     configure_azure_monitor(**options)
 
 
-def _local_exporters(config: TelemetryConfig) -> list[SpanExporter]:
+def local_exporters(config: TelemetryConfig) -> list[SpanExporter]:
     exporters: list[SpanExporter] = []
     if config.console:
         from opentelemetry.sdk.trace.export import ConsoleSpanExporter
