@@ -93,9 +93,9 @@ class MistralStub:
             return web.json_response({"message": "Requests rate limit exceeded"}, status=429, headers=headers)
         if fault in ("500", "503"):
             return web.json_response({"message": "upstream error"}, status=int(fault))
-        if fault == "timeout":
+        if fault == "timeout":  # the client gives up first; the late answer must not count in a later test
             await asyncio.sleep(self.config.hang_s)
-            return None
+            return web.json_response({"message": "upstream timed out"}, status=504)
         return web.Response(text='{"id": "cmpl-broken", "choices": [', content_type="application/json")
 
     async def chat(self, request: web.Request) -> web.Response:
