@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 import warnings
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mlops.evaluation.judge import JudgeConfig, build_judge
+from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.judge_metrics import build_judge_scorers, score_judge
 from mlops.evaluation.rows import PredictionRow
 
@@ -50,11 +50,10 @@ def delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in after}
 
 
-async def ours(endpoint: str, rows: list[PredictionRow], concurrency: int, cache: Path) -> tuple[float, Any]:
-    judge = build_judge(JudgeConfig(endpoint, "bench-key", max_concurrency=concurrency, cache_path=cache))
+async def ours(endpoint: str, rows: list[PredictionRow], concurrency: int, cache: JudgeCache) -> tuple[float, Any]:
+    judge = build_judge(JudgeConfig(endpoint, "bench-key", max_concurrency=concurrency), cache)
     started = time.perf_counter()
     await score_judge(rows, build_judge_scorers(judge, METRICS), {})
-    judge.cache.close()
     return time.perf_counter() - started, judge.usage
 
 
@@ -109,13 +108,13 @@ def main() -> None:
     try:
         endpoint = (stub.stdout.readline() if stub.stdout else "").strip()
         rows = load_rows(args.samples)
-        with tempfile.TemporaryDirectory() as tmp:
-            before = stub_calls(endpoint)
-            our_time, usage = asyncio.run(ours(endpoint, rows, args.concurrency, Path(tmp) / "cache.sqlite"))
-            our_calls = delta(stub_calls(endpoint), before)
-            before = stub_calls(endpoint)
-            again_time, _ = asyncio.run(ours(endpoint, rows, args.concurrency, Path(tmp) / "cache.sqlite"))
-            again_calls = delta(stub_calls(endpoint), before)
+        cache = JudgeCache()  # in memory: the shared PostgreSQL layer is tested in tests/integration/judge
+        before = stub_calls(endpoint)
+        our_time, usage = asyncio.run(ours(endpoint, rows, args.concurrency, cache))
+        our_calls = delta(stub_calls(endpoint), before)
+        before = stub_calls(endpoint)
+        again_time, _ = asyncio.run(ours(endpoint, rows, args.concurrency, cache))
+        again_calls = delta(stub_calls(endpoint), before)
         before = stub_calls(endpoint)
         ragas_time = ragas_baseline(endpoint, rows)
         ragas_calls = delta(stub_calls(endpoint), before)

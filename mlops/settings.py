@@ -55,7 +55,6 @@ class Settings:
     judge_max_concurrency: int = 16
     judge_timeout_s: float = 60.0
     judge_max_retries: int = 5
-    judge_cache_path: Path = Path(".stack/judge-cache.sqlite")
     judge_price_input_per_mtok: float = 0.1
     judge_price_output_per_mtok: float = 0.3
     eval_max_nan_fraction: float = 0.2
@@ -183,7 +182,6 @@ class _JudgeValues(TypedDict):
     judge_max_concurrency: int
     judge_timeout_s: float
     judge_max_retries: int
-    judge_cache_path: Path
     judge_price_input_per_mtok: float
     judge_price_output_per_mtok: float
     eval_max_nan_fraction: float
@@ -206,7 +204,6 @@ def _judge_settings(values: Mapping[str, str]) -> _JudgeValues:
         "judge_max_concurrency": _positive_int(values, "JUDGE_MAX_CONCURRENCY", 16),
         "judge_timeout_s": _positive_float(values, "JUDGE_TIMEOUT_SECONDS", 60.0),
         "judge_max_retries": _positive_int(values, "JUDGE_MAX_RETRIES", 5),
-        "judge_cache_path": Path(values.get("JUDGE_CACHE_PATH") or ".stack/judge-cache.sqlite").resolve(),
         "judge_price_input_per_mtok": _non_negative_float(values, "JUDGE_PRICE_INPUT_PER_MTOK", 0.1),
         "judge_price_output_per_mtok": _non_negative_float(values, "JUDGE_PRICE_OUTPUT_PER_MTOK", 0.3),
         "eval_max_nan_fraction": nan_fraction,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mlops.evaluation.judge_cache import JudgeCache
@@ -27,7 +26,6 @@ class JudgeConfig:
     max_concurrency: int = 16
     timeout_s: float = 60.0
     max_retries: int = 5
-    cache_path: Path | None = None
     price_input_per_mtok: float = 0.1
     price_output_per_mtok: float = 0.3
     base_delay_s: float = 0.5
@@ -45,7 +43,6 @@ class JudgeConfig:
             max_concurrency=settings.judge_max_concurrency,
             timeout_s=settings.judge_timeout_s,
             max_retries=settings.judge_max_retries,
-            cache_path=settings.judge_cache_path,
             price_input_per_mtok=settings.judge_price_input_per_mtok,
             price_output_per_mtok=settings.judge_price_output_per_mtok,
         )
@@ -92,8 +89,9 @@ class Judge:
         ) / 1e6
 
 
-def build_judge(config: JudgeConfig) -> Judge:
-    """The real langchain-mistralai clients pointed at the endpoint; their own retries are off (ours run)."""
+def build_judge(config: JudgeConfig, cache: JudgeCache | None = None) -> Judge:
+    """The real langchain-mistralai clients pointed at the endpoint; their own retries are off (ours run).
+    Without a cache, verdicts are reused within this evaluation only."""
     os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
     from langchain_mistralai import ChatMistralAI, MistralAIEmbeddings
     from pydantic import SecretStr
@@ -114,7 +112,7 @@ def build_judge(config: JudgeConfig) -> Judge:
         timeout=int(max(1, config.timeout_s)),
         tokenizer=_offline_tokenizer(),
     )
-    return Judge(config, chat, embeddings, JudgeCache(config.cache_path), asyncio.Semaphore(config.max_concurrency))
+    return Judge(config, chat, embeddings, cache or JudgeCache(), asyncio.Semaphore(config.max_concurrency))
 
 
 def _offline_tokenizer() -> Any:

@@ -43,10 +43,10 @@ class JudgeLLM(BaseRagasLLM):
         temp = self.get_temperature(n) if temperature is None else temperature
         request = {"kind": "chat", "prompt": prompt.to_string(), "n": n, "temperature": temp, "stop": stop}
         key = cache_key(self.judge.config.model, request)
-        completions: list[Completion] | None = self.judge.cache.get(key)
+        completions: list[Completion] | None = await self.judge.cache.get(key)
         if completions is None:
             completions = await self._complete(prompt, n, temp, stop)
-            self.judge.cache.put(key, completions)
+            await self.judge.cache.put(key, completions)
         else:
             self.judge.usage.cache_hits += 1
         return LLMResult(generations=[[_generation(c) for c in completions]])
@@ -90,7 +90,7 @@ def _generation(completion: Completion) -> ChatGeneration:
 async def embed_texts(judge: Judge, texts: list[str]) -> list[list[float]]:
     """Vectors of texts: cached ones reused, the rest in one limited, retried embeddings request."""
     keys = [cache_key(judge.config.embedding_model, {"kind": "embedding", "text": text}) for text in texts]
-    vectors: list[list[float] | None] = [judge.cache.get(key) for key in keys]
+    vectors: list[list[float] | None] = await judge.cache.get_many(keys)
     judge.usage.cache_hits += sum(v is not None for v in vectors)
     missing = sorted({text for text, v in zip(texts, vectors, strict=True) if v is None})
     if missing:
@@ -108,8 +108,8 @@ async def embed_texts(judge: Judge, texts: list[str]) -> list[list[float]]:
         judge.usage.retries += retries
         judge.add_tokens(sum(len(text.split()) for text in missing), 0)  # the client drops the usage block
         found = dict(zip(missing, fresh, strict=True))
-        for key, text in zip(keys, texts, strict=True):
+        for key, text in dict(zip(keys, texts, strict=True)).items():
             if text in found:
-                judge.cache.put(key, found[text])
+                await judge.cache.put(key, found[text])
         vectors = [found[text] if v is None else v for v, text in zip(vectors, texts, strict=True)]
     return [v for v in vectors if v is not None]

@@ -87,7 +87,7 @@ class _CachedVectors:
         self.judge = judge
 
     def embed_query(self, text: str) -> list[float]:
-        vector: list[float] | None = self.judge.cache.get(
+        vector: list[float] | None = self.judge.cache.peek(
             cache_key(self.judge.config.embedding_model, {"kind": "embedding", "text": text})
         )
         if vector is None:

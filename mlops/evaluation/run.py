@@ -1,5 +1,6 @@
-"""One release run's evaluation from settings: the judge on when AZURE_AI_ENDPOINT is set, the NaN
-threshold from EVAL_MAX_NAN_FRACTION, and the decision numbers as rows for run_results."""
+"""One release run's evaluation from settings: the judge on when AZURE_AI_ENDPOINT is set (its cache
+shared through the run store's PostgreSQL), the NaN threshold from EVAL_MAX_NAN_FRACTION, and the
+decision numbers as rows for run_results."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from mlops.evaluation.evaluate import EvaluationResult, aevaluate_predictions
 from mlops.evaluation.judge import JudgeConfig, build_judge
+from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.rows import PredictionRow
 
 
@@ -16,14 +18,23 @@ async def _evaluate(
     rows: Sequence[PredictionRow], weights: Mapping[str, float] | None, settings: Any
 ) -> EvaluationResult:
     config = JudgeConfig.from_settings(settings)
-    judge = build_judge(config) if config else None
+    if config is None:
+        return await aevaluate_predictions(
+            rows, weights, max_nan_fraction=settings.eval_max_nan_fraction, raise_on_failure=False
+        )
+    from mlops.bootstrap import connect_store  # this thread's event loop needs its own pool
+
+    store = await connect_store(settings)
     try:
         return await aevaluate_predictions(
-            rows, weights, max_nan_fraction=settings.eval_max_nan_fraction, judge=judge, raise_on_failure=False
+            rows,
+            weights,
+            max_nan_fraction=settings.eval_max_nan_fraction,
+            judge=build_judge(config, JudgeCache(store)),
+            raise_on_failure=False,
         )
     finally:
-        if judge is not None:
-            judge.cache.close()
+        await store.close()
 
 
 def evaluate_for_run(

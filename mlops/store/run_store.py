@@ -10,6 +10,7 @@ import asyncpg
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
+from mlops.store.judge_cache import JudgeCacheQueries
 from mlops.store.migrate import apply_migrations
 from mlops.store.outcomes import OutcomeQueries
 from mlops.store.runs import RunQueries
@@ -20,8 +21,9 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries):
-    """Datasets, runs, audit trail, results, samples, approvals, dashboard; one pool, bound to one event loop."""
+class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries, JudgeCacheQueries):
+    """Datasets, runs, audit trail, results, samples, approvals, dashboard, judge cache; one pool, bound to one
+    event loop."""
 
     def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from mlops.evaluation.judge import Judge, JudgeConfig, build_judge
+from mlops.evaluation.judge_cache import JudgeCache
 from tests.tools.mistral_stub import MistralStub, StubConfig, StubServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,10 +29,10 @@ def stub(stub_server: StubServer) -> MistralStub:
 
 
 @pytest.fixture
-def make_judge(stub: MistralStub, stub_server: StubServer, tmp_path: Path) -> object:
-    def make(cache: Path | None = None, **overrides: object) -> Judge:
+def make_judge(stub: MistralStub, stub_server: StubServer) -> object:
+    def make(cache: JudgeCache | None = None, **overrides: object) -> Judge:
         options: dict[str, object] = {"max_concurrency": 8, "timeout_s": 5.0, "max_retries": 3, "base_delay_s": 0.01}
         options.update(overrides)
-        return build_judge(JudgeConfig(stub_server.endpoint, "test-key", cache_path=cache, **options))  # type: ignore[arg-type]
+        return build_judge(JudgeConfig(stub_server.endpoint, "test-key", **options), cache)  # type: ignore[arg-type]
 
     return make

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import replace
 
 from mlops.evaluation import MetricWeights
 from mlops.evaluation.evaluate import aevaluate_predictions
 from mlops.evaluation.judge import Judge
+from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.judge_metrics import JUDGE_METRICS
 from mlops.evaluation.report import build_report, report_markdown
+from mlops.store import RunStore
 from tests.tools.mistral_stub import MistralStub
 from tests.tools.sample_rows import ROWS
 
@@ -29,14 +31,27 @@ async def test_judge_metrics_scored_and_weighted(stub: MistralStub, make_judge: 
 
 
 async def test_second_evaluation_makes_no_judge_call(
-    stub: MistralStub, make_judge: Callable[..., Judge], tmp_path: Path
+    stub: MistralStub, make_judge: Callable[..., Judge], run_store: RunStore
 ) -> None:
-    first = await aevaluate_predictions(ROWS, judge=make_judge(cache=tmp_path / "cache.sqlite"))
+    first = await aevaluate_predictions(ROWS, judge=make_judge(cache=JudgeCache(run_store)))
     calls = stub.stats()["chat_requests"] + stub.stats()["embedding_requests"]
-    again = await aevaluate_predictions(ROWS, judge=make_judge(cache=tmp_path / "cache.sqlite"))  # a new process
+    assert calls > 0
+    # another instance: nothing in its memory, everything in the shared PostgreSQL cache
+    again = await aevaluate_predictions(ROWS, judge=make_judge(cache=JudgeCache(run_store)))
     assert stub.stats()["chat_requests"] + stub.stats()["embedding_requests"] == calls
     assert again.judge_usage["chat_calls"] == again.judge_usage["embedding_calls"] == 0
+    assert again.judge_usage["cache_hits"] > 0
     assert again.per_sample == first.per_sample and again.ml_score == first.ml_score
+
+
+async def test_changed_prompt_is_not_served_from_the_shared_cache(
+    stub: MistralStub, make_judge: Callable[..., Judge], run_store: RunStore
+) -> None:
+    await aevaluate_predictions(ROWS[:1], judge=make_judge(cache=JudgeCache(run_store)))
+    calls = stub.stats()["chat_requests"]
+    changed = [replace(ROWS[0], response=ROWS[0].response + " Indeed.")]
+    await aevaluate_predictions(changed, judge=make_judge(cache=JudgeCache(run_store)))
+    assert stub.stats()["chat_requests"] > calls
 
 
 async def test_without_judge_the_run_says_so() -> None:
