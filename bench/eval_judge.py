@@ -2,7 +2,9 @@
 
 200 samples, the 4 LLM metrics (faithfulness, answer relevancy, context precision, context recall),
 150 ms per stub call, both in one invocation; prints wall times, judge calls, the ideal
-(calls x latency / concurrency) and the calls of a second evaluation of the same answers.
+(calls x latency / concurrency) and the calls of a second evaluation of the same answers. Our side
+caches as the app does: in the run store's PostgreSQL (an embedded server started for the run), and
+the second evaluation is another Judge, with nothing in its memory, as on another instance.
 Run: .venv/bin/python -m bench.eval_judge [--samples 200] [--latency 0.15] [--concurrency 16]
 """
 
@@ -12,18 +14,22 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import warnings
 from pathlib import Path
 from typing import Any
 
+from devstack.postgres import start_postgres, stop_postgres
 from mlops.evaluation.judge import JudgeConfig, build_judge
 from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.judge_metrics import build_judge_scorers, score_judge
 from mlops.evaluation.rows import PredictionRow
+from mlops.store import RunStore
 
 METRICS = ["faithfulness", "answer_relevancy", "context_precision", "llm_context_recall"]
 DATA = Path(__file__).resolve().parents[1] / "data" / "datasets" / "eval"
@@ -50,11 +56,17 @@ def delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in after}
 
 
-async def ours(endpoint: str, rows: list[PredictionRow], concurrency: int, cache: JudgeCache) -> tuple[float, Any]:
-    judge = build_judge(JudgeConfig(endpoint, "bench-key", max_concurrency=concurrency), cache)
-    started = time.perf_counter()
-    await score_judge(rows, build_judge_scorers(judge, METRICS), {})
-    return time.perf_counter() - started, judge.usage
+async def ours(endpoint: str, rows: list[PredictionRow], concurrency: int, dsn: str) -> tuple[float, Any]:
+    """Wall time and usage of one evaluation by a fresh Judge on the shared PostgreSQL cache."""
+    store = await RunStore.connect(dsn)
+    try:
+        await store.migrate()
+        judge = build_judge(JudgeConfig(endpoint, "bench-key", max_concurrency=concurrency), JudgeCache(store))
+        started = time.perf_counter()
+        await score_judge(rows, build_judge_scorers(judge, METRICS), {})
+        return time.perf_counter() - started, judge.usage
+    finally:
+        await store.close()
 
 
 def ragas_baseline(endpoint: str, rows: list[PredictionRow]) -> float:
@@ -105,21 +117,25 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    pg_dir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     try:
         endpoint = (stub.stdout.readline() if stub.stdout else "").strip()
         rows = load_rows(args.samples)
-        cache = JudgeCache()  # in memory: the shared PostgreSQL layer is tested in tests/integration/judge
+        dsn = start_postgres(pg_dir, "bench").dsn
         before = stub_calls(endpoint)
-        our_time, usage = asyncio.run(ours(endpoint, rows, args.concurrency, cache))
+        our_time, usage = asyncio.run(ours(endpoint, rows, args.concurrency, dsn))
         our_calls = delta(stub_calls(endpoint), before)
         before = stub_calls(endpoint)
-        again_time, _ = asyncio.run(ours(endpoint, rows, args.concurrency, cache))
+        again_time, _ = asyncio.run(ours(endpoint, rows, args.concurrency, dsn))
         again_calls = delta(stub_calls(endpoint), before)
+        stop_postgres(pg_dir)
         before = stub_calls(endpoint)
         ragas_time = ragas_baseline(endpoint, rows)
         ragas_calls = delta(stub_calls(endpoint), before)
     finally:
         stub.terminate()
+        stop_postgres(pg_dir)
+        shutil.rmtree(pg_dir, ignore_errors=True)
     ideal = sum(our_calls.values()) * args.latency / args.concurrency
     report = {
         "samples": args.samples,
@@ -129,7 +145,7 @@ def main() -> None:
         "ours": {"wall_s": round(our_time, 2), "calls": our_calls, "ideal_s": round(ideal, 2)},
         "ours_vs_ideal": round(our_time / ideal, 3),
         "ours_tokens": {"input": usage.input_tokens, "output": usage.output_tokens, "cost": round(usage.cost, 4)},
-        "second_run": {"wall_s": round(again_time, 2), "calls": again_calls},
+        "second_run": {"wall_s": round(again_time, 2), "calls": again_calls, "cache": "postgresql"},
         "ragas_evaluate": {"wall_s": round(ragas_time, 2), "calls": ragas_calls, "run_config": "default"},
         "ragas_over_ours": round(ragas_time / our_time, 2),
     }
