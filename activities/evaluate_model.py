@@ -1,4 +1,4 @@
-"""Activity: score the job's predictions with RAGAS, store the metrics, and apply the gate."""
+"""Activity: the evaluation's fan-in: merge the batches' scores, store the metrics and report, apply the gate."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.evaluation import EvaluationFailed, read_predictions
 from mlops.evaluation.report import build_report, report_json, report_markdown
-from mlops.evaluation.run import decision_rows, evaluate_for_run
+from mlops.evaluation.run import decision_rows, summarise_for_run
+from mlops.evaluation.scoring import ScoredRows, merge_scored
 from mlops.insights import scored_samples
 from mlops.payloads import EvaluationOutcome, EvaluationRequest
 from mlops.tracking import log_evaluation
@@ -28,7 +29,8 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
     svc = await services()
     text = await asyncio.to_thread(svc.blob.read_text, request.predictions_uri)
     rows = read_predictions(text)
-    result = await asyncio.to_thread(evaluate_for_run, rows, request.metric_weights, svc.settings)
+    parts = [ScoredRows.from_json(await asyncio.to_thread(svc.blob.read_text, b.uri)) for b in request.batches]
+    result = summarise_for_run(rows, merge_scored(parts), request.metric_weights, svc.settings)
     await svc.store.save_results(request.run_id, {**result.metrics, **decision_rows(result)}, result.weights)
     await svc.store.save_samples(request.run_id, scored_samples(rows, result.per_sample, result.weights))
     report = build_report(result, rows)

@@ -98,12 +98,50 @@ class RegisterModelRequest(Payload):
     tags: dict[str, str]
 
 
+class PlanRequest(Payload):
+    run_id: str
+    predictions_uri: str
+    metric_weights: dict[str, float]
+
+
+class RowRange(Payload):
+    """Rows [start, stop) of the predictions, in file order."""
+
+    start: int
+    stop: int
+
+
+class EvaluationPlan(Payload):
+    """The row ranges to score in parallel (at least one) and the judge metrics of the whole set."""
+
+    batches: list[RowRange]
+    judge_metrics: list[str]
+
+
+class BatchRequest(Payload):
+    run_id: str
+    predictions_uri: str
+    rows: RowRange
+    judge_metrics: list[str]
+
+
+class BatchScores(Payload):
+    """Where a batch's scores were written (the history holds this, never the scores themselves)."""
+
+    uri: str
+    rows: RowRange
+    nan_scores: int
+
+
 class EvaluationRequest(Payload):
+    """The fan-in: the scored batches in row order, merged, summarised, stored and gated."""
+
     run_id: str
     predictions_uri: str
     experiment_name: str
     metric_weights: dict[str, float]
     ml_score_threshold: float
+    batches: list[BatchScores]
 
 
 class EvaluationOutcome(Payload):

@@ -58,6 +58,7 @@ class Settings:
     judge_price_input_per_mtok: float = 0.1
     judge_price_output_per_mtok: float = 0.3
     eval_max_nan_fraction: float = 0.2
+    eval_batch_size: int = 50  # rows per scoring activity of the evaluation's fan-out
     # TRAINING_BACKEND and the Azure ML workspace: see mlops/training/backend_settings.py.
     training: TrainingSettings = field(default_factory=TrainingSettings)
 
@@ -89,6 +90,7 @@ class Settings:
             approval_reminder_hours=_positive_float(values, "APPROVAL_REMINDER_HOURS", 48.0),
             ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
             model_studio_url=values.get("MODEL_STUDIO_URL") or None,
+            eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
             **_judge_settings(values),
             training=_training(values),
         )

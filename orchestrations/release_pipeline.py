@@ -12,8 +12,6 @@ import azure.durable_functions as df
 from mlops import events
 from mlops.payloads import (
     CardRequest,
-    EvaluationOutcome,
-    EvaluationRequest,
     LoadModelRequest,
     ModelRef,
     PipelineInput,
@@ -22,6 +20,7 @@ from mlops.payloads import (
     StatusUpdate,
 )
 from orchestrations.approval_wait import await_approval
+from orchestrations.evaluation_fanout import evaluate
 from orchestrations.steps import Steps, call, failure_reason, finish, record
 from orchestrations.training_wait import run_job
 
@@ -94,21 +93,7 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
             registered_model=base.to_json(),
         )
         outcome = yield from run_job(context, run, "generate", base.uri)
-    evaluation = EvaluationOutcome.model_validate(
-        (
-            yield call(
-                context,
-                "evaluate_model",
-                EvaluationRequest(
-                    run_id=run.run_id,
-                    predictions_uri=outcome.predictions_uri or "",
-                    experiment_name=run.experiment_name,
-                    metric_weights=run.metric_weights,
-                    ml_score_threshold=run.ml_score_threshold,
-                ),
-            )
-        )
-    )
+    evaluation = yield from evaluate(context, run, outcome.predictions_uri or "")
     if not evaluation.passed:
         return (
             yield from finish(

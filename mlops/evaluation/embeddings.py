@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from ragas.embeddings.base import BaseRagasEmbedding
 
 REQUIRED_FILES = ("config.json", "modules.json", "model.safetensors", "tokenizer.json")
+_LOADING = threading.Lock()  # batch activities start in parallel threads: one load, not one per batch
 
 
 def default_model_dir() -> Path:
@@ -23,7 +25,8 @@ def default_model_dir() -> Path:
 
 def load_embeddings(model_dir: Path | None = None, device: str = "cpu") -> BaseRagasEmbedding:
     """RAGAS embeddings over a local sentence-transformers directory, loaded once per process."""
-    return _load(str((model_dir or default_model_dir()).resolve()), device)
+    with _LOADING:
+        return _load(str((model_dir or default_model_dir()).resolve()), device)
 
 
 @functools.cache

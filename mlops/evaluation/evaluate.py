@@ -1,26 +1,25 @@
 """evaluate_predictions: LLM-free RAGAS metrics, the judge's LLM metrics when one is given, MLScore.
 
 The judge path is config-only: the same call scores the LLM metrics too when a Judge is passed.
+An evaluation is scoring (scoring.py, batchable) then summarise (NaN policy, MLScore, notes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlops.evaluation.embeddings import load_embeddings
 from mlops.evaluation.errors import EvaluationFailed
 from mlops.evaluation.judge import Judge
-from mlops.evaluation.judge_metrics import JUDGE_METRICS, build_judge_scorers, score_judge
-from mlops.evaluation.metrics import build_scorers, score_row
-from mlops.evaluation.mlscore import MetricWeights
+from mlops.evaluation.judge_metrics import JUDGE_METRICS
+from mlops.evaluation.mlscore import METRIC_NAMES, MetricWeights
 from mlops.evaluation.policy import assess
 from mlops.evaluation.rows import PredictionRow
+from mlops.evaluation.scoring import ScoredRows, ascore_rows, judge_metric_names
 
 WeightsInput = MetricWeights | Mapping[str, float] | None
 
@@ -54,8 +53,9 @@ class EvaluationResult:
         return cls(**data)
 
 
-def choose_weights(weights: WeightsInput, judge: Judge | None) -> MetricWeights:
-    """The weights given, else the defaults for with/without a judge; judge metrics need a judge."""
+def choose_weights(weights: WeightsInput, judge: str | None) -> MetricWeights:
+    """The weights given, else the defaults for with/without a judge (its model name); judge metrics
+    need a judge."""
     if isinstance(weights, MetricWeights):
         chosen = weights
     elif weights is None:
@@ -79,46 +79,61 @@ async def aevaluate_predictions(
 ) -> EvaluationResult:
     """Score every row, then apply the MLScore NaN policy (EvaluationFailed, or result.failure when
     raise_on_failure is False, when it cannot score)."""
-    chosen = choose_weights(weights, judge)
-    scorers = build_scorers(load_embeddings(embeddings_dir), rows)
-    errors: dict[str, str] = {}
-    samples = [await score_row(row, scorers, errors) for row in rows]
-    if judge is not None:
-        names = [n for n in JUDGE_METRICS if n != "answer_correctness" or any(r.reference.strip() for r in rows)]
-        for sample, extra in zip(
-            samples, await score_judge(rows, build_judge_scorers(judge, names), errors), strict=True
-        ):
-            sample.update(extra)
+    chosen = choose_weights(weights, judge.config.model if judge else None)  # before any judge call
+    scored = await ascore_rows(rows, judge=judge, judge_metrics=judge_metric_names(rows), embeddings_dir=embeddings_dir)
+    result = summarise(rows, scored, chosen, max_nan_fraction=max_nan_fraction)
+    if result.failure and raise_on_failure:
+        raise EvaluationFailed(result.failure)
+    return result
+
+
+def summarise(
+    rows: Sequence[PredictionRow], scored: ScoredRows, weights: WeightsInput, *, max_nan_fraction: float = 0.2
+) -> EvaluationResult:
+    """The evaluation of rows from their scores (one batch or merged ones): NaN policy, MLScore, notes.
+    A failed policy is result.failure, never raised here."""
+    if len(scored.samples) != len(rows):
+        raise ValueError(f"{len(rows)} rows but {len(scored.samples)} scored samples")
+    chosen = choose_weights(weights, scored.judge)
+    samples = scored.samples
     verdict = assess(samples, chosen, max_nan_fraction)
-    if verdict.failure and raise_on_failure:
-        raise EvaluationFailed(verdict.failure)
-    empty = sum(1 for row in rows if not row.response.strip())
-    notes = [f"{empty} of {len(rows)} responses empty: scored 0 on answer metrics"] if empty else []
-    notes += [f"{name} raised on some samples (NaN), first error: {msg}" for name, msg in errors.items()]
-    if judge is None:
-        notes.append("no judge configured (AZURE_AI_ENDPOINT unset): LLM-free metrics only")
     score = verdict.score
-    scored = {name for sample in samples for name in sample}  # judge metrics exist only with a judge
+    names = {name for sample in samples for name in sample}  # judge metrics exist only with a judge
     metrics = score.metrics if score else _means(samples)
     return EvaluationResult(
-        metrics={name: value for name, value in metrics.items() if name in scored},
+        metrics={name: value for name, value in metrics.items() if name in names},
         ml_score=score.value if score else 0.0,
         weights=chosen.as_dict(),
-        per_sample=[{k: None if math.isnan(v) else v for k, v in s.items()} for s in samples],
+        per_sample=[dict(sample) for sample in samples],
         sample_count=len(rows),
-        notes=notes + (score.notes if score else []),
+        notes=_notes(rows, scored) + (score.notes if score else []),
         effective_weights=score.effective_weights if score else {},
         nan_fractions=verdict.nan_fractions,
         failure=verdict.failure,
         decision=verdict.decision(),
-        judge=judge.config.model if judge else None,
-        judge_usage=judge.usage.as_dict() if judge else {},
+        judge=scored.judge,
+        judge_usage=dict(scored.judge_usage),
     )
 
 
-def _means(samples: Sequence[Mapping[str, float]]) -> dict[str, float | None]:
+def _notes(rows: Sequence[PredictionRow], scored: ScoredRows) -> list[str]:
+    """Empty answers, metrics that raised (in metric order: the same notes whichever batch met an error
+    first), and the missing judge."""
+    empty = sum(1 for row in rows if not row.response.strip())
+    notes = [f"{empty} of {len(rows)} responses empty: scored 0 on answer metrics"] if empty else []
+    notes += [
+        f"{name} raised on some samples (NaN), first error: {scored.errors[name]}"
+        for name in METRIC_NAMES
+        if name in scored.errors
+    ]
+    if scored.judge is None:
+        notes.append("no judge configured (AZURE_AI_ENDPOINT unset): LLM-free metrics only")
+    return notes
+
+
+def _means(samples: Sequence[Mapping[str, float | None]]) -> dict[str, float | None]:
     names = dict.fromkeys(name for sample in samples for name in sample)
-    valid = {name: [s[name] for s in samples if name in s and not math.isnan(s[name])] for name in names}
+    valid = {name: [v for s in samples if (v := s.get(name)) is not None] for name in names}
     return {name: sum(values) / len(values) if values else None for name, values in valid.items()}
 
 

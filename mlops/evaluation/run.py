@@ -8,41 +8,43 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mlops.evaluation.evaluate import EvaluationResult, aevaluate_predictions
+from mlops.evaluation.evaluate import EvaluationResult, summarise
 from mlops.evaluation.judge import JudgeConfig, build_judge
 from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.rows import PredictionRow
+from mlops.evaluation.scoring import ScoredRows, ascore_rows
 
 
-async def _evaluate(
-    rows: Sequence[PredictionRow], weights: Mapping[str, float] | None, settings: Any
-) -> EvaluationResult:
+def judge_model(settings: Any) -> str | None:
+    """The configured judge's model name, None without AZURE_AI_ENDPOINT."""
+    config = JudgeConfig.from_settings(settings)
+    return config.model if config else None
+
+
+async def _score(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Any) -> ScoredRows:
     config = JudgeConfig.from_settings(settings)
     if config is None:
-        return await aevaluate_predictions(
-            rows, weights, max_nan_fraction=settings.eval_max_nan_fraction, raise_on_failure=False
-        )
+        return await ascore_rows(rows)
     from mlops.bootstrap import connect_store  # this thread's event loop needs its own pool
 
     store = await connect_store(settings)
     try:
-        return await aevaluate_predictions(
-            rows,
-            weights,
-            max_nan_fraction=settings.eval_max_nan_fraction,
-            judge=build_judge(config, JudgeCache(store)),
-            raise_on_failure=False,
-        )
+        return await ascore_rows(rows, judge=build_judge(config, JudgeCache(store)), judge_metrics=judge_metrics)
     finally:
         await store.close()
 
 
-def evaluate_for_run(
-    rows: Sequence[PredictionRow], weights: Mapping[str, float] | None, settings: Any
+def score_for_run(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Any) -> ScoredRows:
+    """Scores of rows (judge_metrics: those of the whole set, see judge_metric_names), in its own event
+    loop, so a Functions worker can run it in a thread."""
+    return asyncio.run(_score(rows, judge_metrics, settings))
+
+
+def summarise_for_run(
+    rows: Sequence[PredictionRow], scored: ScoredRows, weights: Mapping[str, float] | None, settings: Any
 ) -> EvaluationResult:
-    """The evaluation (never raising on the NaN policy: result.failure says), in its own event loop,
-    so a Functions worker can run it in a thread."""
-    return asyncio.run(_evaluate(rows, weights or None, settings))
+    """The evaluation of the scored rows (never raising on the NaN policy: result.failure says)."""
+    return summarise(rows, scored, weights or None, max_nan_fraction=settings.eval_max_nan_fraction)
 
 
 def decision_rows(result: EvaluationResult) -> dict[str, float | None]:

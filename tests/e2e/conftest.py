@@ -121,7 +121,8 @@ def wait_until(
 
 @pytest.fixture
 def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., Any]:
-    """Start the real function app on devhost (virtual clock) over the stack; same state dir on restart."""
+    """Start the real function app on devhost (virtual clock) over the stack; same state dir on restart;
+    keyword arguments are extra app settings."""
     state = tmp_path / "devhost"
     port, broker_port = free_port(), free_port()
 
@@ -134,8 +135,10 @@ def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., 
         "MODEL_STUDIO_URL": "https://ml.azure.com/model/{name}:{version}/details?wsid=/subscriptions/e2e",
     }
 
-    def start() -> Any:
-        return run_devhost(ROOT, state_dir=state, env=env, virtual_clock=True, port=port, broker_port=broker_port)
+    def start(**settings: str) -> Any:
+        return run_devhost(
+            ROOT, state_dir=state, env={**env, **settings}, virtual_clock=True, port=port, broker_port=broker_port
+        )
 
     return start
 

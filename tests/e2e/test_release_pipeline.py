@@ -10,10 +10,11 @@ import mlflow
 from tests.e2e.conftest import Api
 
 
-def _tags(tracking_uri: str, name: str) -> dict[str, str]:
+def _tags(tracking_uri: str, name: str, run_id: str) -> dict[str, str]:
+    """The tags of the run's version (the runs of a test register theirs in whatever order they finish)."""
     client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
-    versions = client.search_model_versions(f"name = '{name}'")
-    assert versions, f"no registered versions of {name}"
+    versions = [v for v in client.search_model_versions(f"name = '{name}'") if v.tags.get("run_id") == run_id]
+    assert versions, f"no registered version of {name} for run {run_id}"
     return dict(max(versions, key=lambda v: int(v.version)).tags)
 
 
@@ -65,8 +66,9 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         "completed",
     ]
     assert done["approval"]["approver"] == "ana" and done["orchestration"]["runtime_status"] == "Completed"
-    tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft")
+    tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft", approved)
     assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)
+    assert (tags["deployment_status"], tags["validation"]) == ("go_prod", "validated")
 
     rejected = api.wait_for(declined, {"completed", "failed"})
     assert (rejected["status"], rejected["decision"]) == ("completed", "rejected")

@@ -83,6 +83,14 @@ def fan_out(context: df.DurableOrchestrationContext) -> Steps:
 
 
 @bp.orchestration_trigger(context_name="context")
+def fan_out_with_retry(context: df.DurableOrchestrationContext) -> Steps:
+    """Call flaky for 0..n-1 in parallel, each retried on its own (the evaluation's batch fan-out)."""
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=5_000, max_number_of_attempts=3)
+    keys = [f"{context.instance_id}-{i}" for i in range(context.get_input())]
+    return (yield context.task_all([context.call_activity_with_retry("flaky", options, key) for key in keys]))
+
+
+@bp.orchestration_trigger(context_name="context")
 def countdown(context: df.DurableOrchestrationContext) -> Steps:
     """Continue as new until the input reaches zero."""
     remaining = context.get_input()

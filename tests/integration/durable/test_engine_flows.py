@@ -74,6 +74,21 @@ async def test_task_all_fans_out_and_in(engines) -> None:
         assert status_of(engine, "f1") == ("Completed", 30)
 
 
+async def test_task_all_retries_each_failing_activity_on_its_own(
+    engines, clock: VirtualClock, sample: ModuleType
+) -> None:
+    async with engines(max_concurrent_activities=2) as engine:
+        sample.CALLS.update({"fr-1": 2, "fr-2": 1})  # fr-0 fails twice, fr-1 never, fr-2 once
+        await engine.start_new("fan_out_with_retry", "fr", json.dumps(3))
+        for waiting in (2, 1):  # each failed call waits on its own retry timer; the others go on
+            await engine.wait_idle(10)
+            assert len(engine.pending_timers("fr")) == waiting
+            clock.advance(timedelta(seconds=5))
+        await engine.wait_idle(10)
+        assert status_of(engine, "fr") == ("Completed", ["ok after 3 attempts"] * 3)
+        assert [sample.CALLS[f"fr-{i}"] for i in range(3)] == [3, 3, 3]
+
+
 async def test_custom_status_is_reported_while_waiting(engines) -> None:
     async with engines() as engine:
         await engine.start_new("approval", "a1", None)

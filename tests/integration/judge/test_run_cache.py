@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from mlops.evaluation.run import evaluate_for_run
+from mlops.evaluation.run import score_for_run
+from mlops.evaluation.scoring import judge_metric_names
 from mlops.settings import Settings
 from mlops.store import RunStore
 from tests.tools.mistral_stub import MistralStub, StubServer
@@ -24,11 +25,11 @@ async def test_run_evaluations_share_the_judge_cache_in_postgres(
             "AZURE_AI_API_KEY": "test-key",
         }
     )
-    first = await asyncio.to_thread(evaluate_for_run, ROWS, None, settings)
+    first = await asyncio.to_thread(score_for_run, ROWS, judge_metric_names(ROWS), settings)
     calls = stub.stats()["chat_requests"] + stub.stats()["embedding_requests"]
     stored = await run_store._pool.fetchval("SELECT count(*) FROM judge_cache")
     assert first.judge_usage["chat_calls"] > 0 and stored >= first.judge_usage["chat_calls"]
 
-    again = await asyncio.to_thread(evaluate_for_run, ROWS, None, settings)
+    again = await asyncio.to_thread(score_for_run, ROWS, judge_metric_names(ROWS), settings)
     assert stub.stats()["chat_requests"] + stub.stats()["embedding_requests"] == calls
-    assert again.judge_usage["chat_calls"] == 0 and again.ml_score == first.ml_score
+    assert again.judge_usage["chat_calls"] == 0 and again.samples == first.samples

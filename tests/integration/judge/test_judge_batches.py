@@ -1,0 +1,35 @@
+"""Judge scoring in batches (as the evaluation's fan-out runs it): the same scores and the same judge
+bill as one evaluation of the whole set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from mlops.evaluation.evaluate import aevaluate_predictions, summarise
+from mlops.evaluation.judge import Judge
+from mlops.evaluation.scoring import ascore_rows, judge_metric_names, merge_scored
+from tests.tools.mistral_stub import MistralStub
+from tests.tools.sample_rows import ROWS
+
+# A batch of rows without a reference still gets answer_correctness: the metrics are the whole set's.
+# (Its answer is empty too: build_scorers cannot embed an empty reference beside a non-empty answer.)
+SET = [*ROWS, replace(ROWS[1], reference="", response="")]
+
+
+async def test_batches_with_a_judge_score_and_bill_like_one_evaluation(
+    stub: MistralStub, make_judge: Callable[..., Judge]
+) -> None:
+    whole = await aevaluate_predictions(SET, judge=make_judge(), raise_on_failure=False)
+    names = judge_metric_names(SET)
+    parts = [await ascore_rows(SET[a:b], judge=make_judge(), judge_metrics=names) for a, b in ((0, 2), (2, 3), (3, 4))]
+    merged = summarise(SET, merge_scored(parts), None)
+
+    assert "answer_correctness" in parts[2].samples[0] and merged.judge == whole.judge == "mistral-small-latest"
+    for batched, at_once in zip(merged.per_sample, whole.per_sample, strict=True):
+        assert batched == pytest.approx(at_once, abs=1e-6)
+    assert merged.ml_score == pytest.approx(whole.ml_score, abs=1e-6) and merged.decision == whole.decision
+    assert merged.judge_usage == pytest.approx(whole.judge_usage)
+    assert merged.judge_usage["chat_calls"] == stub.stats()["chat_requests"] / 2  # each set scored once
