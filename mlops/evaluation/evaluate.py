@@ -121,6 +121,9 @@ def _notes(rows: Sequence[PredictionRow], scored: ScoredRows) -> list[str]:
     first), and the missing judge."""
     empty = sum(1 for row in rows if not row.response.strip())
     notes = [f"{empty} of {len(rows)} responses empty: scored 0 on answer metrics"] if empty else []
+    unreferenced = sum(1 for row in rows if not row.reference.strip())
+    if unreferenced:
+        notes.append(f"{unreferenced} of {len(rows)} rows without a reference: answer metrics NaN for them")
     notes += [
         f"{name} raised on some samples (NaN), first error: {scored.errors[name]}"
         for name in METRIC_NAMES

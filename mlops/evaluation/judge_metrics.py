@@ -24,6 +24,7 @@ from mlops.evaluation.rows import PredictionRow
 
 JUDGE_METRICS = ("faithfulness", "answer_relevancy", "context_precision", "llm_context_recall", "answer_correctness")
 RESPONSE_METRICS = frozenset({"faithfulness", "answer_relevancy", "answer_correctness"})
+REFERENCE_METRICS = frozenset({"context_precision", "llm_context_recall", "answer_correctness"})
 
 
 def build_judge_scorers(judge: Judge, names: Sequence[str] = JUDGE_METRICS) -> dict[str, Scorer]:
@@ -101,9 +102,12 @@ class _CachedVectors:
 async def score_judge(
     rows: Sequence[PredictionRow], scorers: dict[str, Scorer], errors: dict[str, str]
 ) -> list[dict[str, float]]:
-    """Judge scores per row (NaN where a metric raised; an empty answer scores 0 on answer metrics)."""
+    """Judge scores per row (NaN where a metric raised or needs a reference the row lacks; an empty answer
+    scores 0 on answer metrics)."""
 
     async def cell(row: PredictionRow, name: str) -> float:
+        if name in REFERENCE_METRICS and not row.reference.strip():  # nothing to judge against: no call
+            return math.nan
         if name in RESPONSE_METRICS and not row.response.strip():
             return 0.0
         try:

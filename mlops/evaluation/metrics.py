@@ -7,7 +7,9 @@ reference_contexts = [context]: it measures the retriever (here an oracle: the g
 handed to the model), so it is 1.0 for every row whatever the model answers.
 SemanticSimilarity reads vectors primed by one batched MiniLM encode of all rows (same numbers,
 ~5x faster than its per-text encode). An empty response scores 0 on every answer metric (RAGAS
-would embed " " and give it ~0.06); a metric that raises on a sample yields NaN for that sample.
+would embed " " and give it ~0.06); a row without a reference has nothing to compare an answer
+with: NaN on the answer metrics, which the NaN policy weighs; a metric that raises on a sample
+yields NaN for that sample.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def build_scorers(embeddings: BaseRagasEmbedding, rows: Sequence[PredictionRow] 
     from mlops.evaluation.primed import PrimedEmbeddings
 
     primed = PrimedEmbeddings(embeddings)
-    answered = [(row.reference.strip(), row.response.strip()) for row in rows if row.response.strip()]
+    answered = [
+        (row.reference.strip(), row.response.strip()) for row in rows if row.response.strip() and row.reference.strip()
+    ]
     primed.prime(text for texts in answered for text in texts)
     return {
         "semantic_similarity": _answer_scorer(rc.SemanticSimilarity(embeddings=primed)),
@@ -87,11 +91,12 @@ def _context_recall_scorer() -> Scorer:
 
 async def score_row(row: PredictionRow, scorers: dict[str, Scorer], errors: dict[str, str]) -> dict[str, float]:
     """Scores of one row in [0, 1] (NaN where the metric raised; the first error kept in errors)."""
+    unanswerable = not row.reference.strip()
     empty = not row.response.strip()
     scores: dict[str, float] = {}
     for name, scorer in scorers.items():
-        if empty and name in ANSWER_METRICS:
-            scores[name] = 0.0
+        if name in ANSWER_METRICS and (unanswerable or empty):
+            scores[name] = math.nan if unanswerable else 0.0
             continue
         try:
             value = await scorer(row)

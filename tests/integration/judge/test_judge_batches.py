@@ -14,9 +14,9 @@ from mlops.evaluation.scoring import ascore_rows, judge_metric_names, merge_scor
 from tests.tools.mistral_stub import MistralStub
 from tests.tools.sample_rows import ROWS
 
-# A batch of rows without a reference still gets answer_correctness: the metrics are the whole set's.
-# (Its answer is empty too: build_scorers cannot embed an empty reference beside a non-empty answer.)
-SET = [*ROWS, replace(ROWS[1], reference="", response="")]
+# A batch of rows without a reference still gets answer_correctness: the metrics are the whole set's
+# (NaN for that row: it has nothing to be judged against, and costs no call).
+SET = [*ROWS, replace(ROWS[1], reference="")]
 
 
 async def test_batches_with_a_judge_score_and_bill_like_one_evaluation(
@@ -27,7 +27,8 @@ async def test_batches_with_a_judge_score_and_bill_like_one_evaluation(
     parts = [await ascore_rows(SET[a:b], judge=make_judge(), judge_metrics=names) for a, b in ((0, 2), (2, 3), (3, 4))]
     merged = summarise(SET, merge_scored(parts), None)
 
-    assert "answer_correctness" in parts[2].samples[0] and merged.judge == whole.judge == "mistral-small-latest"
+    assert "answer_correctness" in parts[2].samples[0] and merged.per_sample[3]["answer_correctness"] is None
+    assert merged.per_sample[3]["faithfulness"] is not None and merged.judge == whole.judge == "mistral-small-latest"
     for batched, at_once in zip(merged.per_sample, whole.per_sample, strict=True):
         assert batched == pytest.approx(at_once, abs=1e-6)
     assert merged.ml_score == pytest.approx(whole.ml_score, abs=1e-6) and merged.decision == whole.decision

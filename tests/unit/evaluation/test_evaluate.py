@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from mlops.evaluation import EvaluationResult, PredictionRow, evaluate_predictions
+from mlops.evaluation import EvaluationFailed, EvaluationResult, PredictionRow, evaluate_predictions
 
 WORDS = ["banana", "orbit", "velvet", "cascade", "lantern", "quartz", "meadow", "pixel", "thunder", "harbour"]
 Rows = list[dict[str, str]]
@@ -53,3 +53,19 @@ def test_custom_weights_and_json_round_trip(embeddings: Any, eval_rows: Rows) ->
     assert result.ml_score == 0.5
     assert result.weights["exact_match"] == 1.0 and result.weights["semantic_similarity"] == 0.0
     assert EvaluationResult.from_json(result.to_json()) == result
+
+
+def test_rows_without_a_reference_are_nan_not_a_crash(embeddings: Any, eval_rows: Rows) -> None:
+    answered = predictions(eval_rows[:9], lambda r: r["answer"])
+    unreferenced = PredictionRow(eval_rows[9]["question"], eval_rows[9]["context"], "  ", "some answer")
+    result = evaluate_predictions([*answered, unreferenced])
+    assert result.per_sample[-1]["semantic_similarity"] is None and result.per_sample[-1]["exact_match"] is None
+    assert result.nan_fractions["exact_match"] == pytest.approx(0.1) and result.failure is None
+    assert result.metrics["exact_match"] == 1.0  # the 9 referenced rows, not dragged down by the tenth
+    assert "1 of 10 rows without a reference: answer metrics NaN for them" in result.notes
+
+
+def test_a_set_without_references_fails_the_nan_policy(embeddings: Any, eval_rows: Rows) -> None:
+    rows = [PredictionRow(r["question"], r["context"], "", r["answer"]) for r in eval_rows[:4]]
+    with pytest.raises(EvaluationFailed, match="exact_match"):
+        evaluate_predictions(rows)
