@@ -1,5 +1,8 @@
 """MLflow tracking: one MLflow run per evaluation, named after the release run; and reading back every
-MLflow run of a release run (the training job's loss curve, the evaluation's metrics)."""
+MLflow run of a release run (the training job's loss curve, the evaluation's metrics).
+
+Experiments are created through the training job's rule (``training_job.experiments``), so on a local
+SQLite store the report artifacts land next to the database, beside the job's model artifacts."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import mlflow
 
 from mlops.evaluation import EvaluationResult
 from mlops.evaluation.report import report_json, report_markdown
+from training_job.experiments import experiment_id
 
 
 def log_evaluation(
@@ -21,10 +25,10 @@ def log_evaluation(
     """Log the metrics, weights, MLScore, the NaN-policy decision, the judge's usage and the report
     (JSON + Markdown artifacts); returns the MLflow run id."""
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
-    experiment = client.get_experiment_by_name(experiment_name)
-    experiment_id = experiment.experiment_id if experiment else client.create_experiment(experiment_name)
     run = client.create_run(
-        experiment_id, run_name=f"{run_id}-evaluation", tags={"run_id": run_id, "stage": "evaluation"}
+        experiment_id(client, experiment_name, tracking_uri),
+        run_name=f"{run_id}-evaluation",
+        tags={"run_id": run_id, "stage": "evaluation"},
     )
     mlflow_id: str = run.info.run_id
     for name, value in result.metrics.items():

@@ -3,8 +3,9 @@
     python -m training_job.train --base-model-dir DIR --train-file F --eval-file F --output-dir DIR
         [--mode finetune|generate] [--max-steps N] [--batch-size N] [--lora-r N] [--run-id ID] ...
 
-Writes OUTPUT/finetuned (finetune only), OUTPUT/predictions.jsonl and OUTPUT/metrics.json; logs to
-MLflow (see tracking.py). Exit code 2 on bad inputs (message on stderr), 1 on any other failure.
+Writes OUTPUT/adapter and OUTPUT/finetuned (finetune only; both also MLflow artifacts), OUTPUT/predictions.jsonl
+and OUTPUT/metrics.json; logs to MLflow (see tracking.py). Exit code 2 on bad inputs (message on stderr), 1 on
+any other failure.
 Pure local paths: this directory is the Azure ML job's code and never imports ``mlops``.
 """
 
@@ -29,6 +30,7 @@ from training_job.lora import LoraSettings, TrainOptions, eval_loss, train_lora
 from training_job.prompts import encode_example
 
 FINETUNED_DIR = "finetuned"
+ADAPTER_DIR = "adapter"
 PREDICTIONS_FILE = "predictions.jsonl"
 METRICS_FILE = "metrics.json"
 CHECKPOINT_DIR = "checkpoint"
@@ -45,7 +47,8 @@ def _load(config: JobConfig) -> tuple[Any, Any]:
 
 
 def _finetune(config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARow]) -> tuple[Any, dict[str, float]]:
-    """Train LoRA adapters, merge them and save the merged model + tokenizer to OUTPUT/finetuned."""
+    """Train LoRA adapters, save them to OUTPUT/adapter, merge them and save the merged model + tokenizer
+    to OUTPUT/finetuned; both are logged to the MLflow run."""
     examples = [encode_example(tokenizer, row, config.max_seq_length) for row in rows]
     held_out = int(len(examples) * config.eval_fraction)
     if held_out:  # a seeded eval split of the train rows, for eval loss per step and early stopping
@@ -65,9 +68,11 @@ def _finetune(config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARo
         learning_rate=config.learning_rate, pad_id=tokenizer.pad_token_id, seed=config.seed,
         on_step=tracking.log_step, options=options, on_eval=tracking.log_eval_step,
     )  # fmt: skip
+    result.model.save_pretrained(config.output_dir / ADAPTER_DIR)  # the adapter alone, before merging it away
     merged = result.model.merge_and_unload()
     merged.save_pretrained(config.output_dir / FINETUNED_DIR)
     tokenizer.save_pretrained(config.output_dir / FINETUNED_DIR)
+    tracking.log_model_dirs(config.output_dir / ADAPTER_DIR, config.output_dir / FINETUNED_DIR)
     metrics = {
         "train_loss": result.final_loss,
         "train_seconds": result.seconds,
@@ -92,9 +97,11 @@ def run(config: JobConfig) -> dict[str, float]:
     model, tokenizer = _load(config)
     with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, config.params()):
         metrics: dict[str, float] = {}
-        if config.mode == "finetune":
-            model, metrics = _finetune(config, model, tokenizer, train_rows)
         examples = [encode_example(tokenizer, row, config.max_seq_length) for row in eval_rows]
+        if config.mode == "finetune":  # the base model's loss on the same rows: did fine-tuning help?
+            base_loss = eval_loss(model, examples, config.generation_batch_size, tokenizer.pad_token_id)
+            model, metrics = _finetune(config, model, tokenizer, train_rows)
+            metrics["base_eval_loss"] = base_loss
         loss = eval_loss(model, examples, config.generation_batch_size, tokenizer.pad_token_id)
         metrics.update(eval_loss=loss, perplexity=math.exp(min(loss, 50.0)))
         generated = generate_answers(

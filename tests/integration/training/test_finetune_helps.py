@@ -1,22 +1,24 @@
-"""Fine-tuning must measurably help: on the shipped sample data, LoRA lowers the tiny model's eval loss.
+"""Fine-tuning must measurably help: on the shipped sample data, the job's LoRA run lowers the tiny
+model's eval loss on held-out questions below the base model's (train.py logs both).
 
-Only the direction of the answer-token eval loss is checked here (a small, fast run). The MLScore
-direction needs a model that can learn to answer from the context (SmolLM2, see ARCHITECTURE.md
-"Facts learned"): the tiny model's MLScore stays ~0.33 before and after, so it is not tested here.
+Only the eval-loss direction is checked. The MLScore direction is not: the tiny model is randomly
+initialised and frozen under LoRA, so in any run short enough for a test it learns the answers'
+token statistics, not to read the context. Measured on 24 held-out questions (seeds 0-2): base
+MLScore 0.035 / 0.028 / 0.033 (babble with chance similarity); after 12 steps 0.0 each (it first
+learns to stop at once: empty answers); after 100 steps with lm_head adapted 0.022 / 0.028 / 0.017,
+answering one constant string. SmolLM2 shows the MLScore direction (ARCHITECTURE.md, "Facts learned").
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from mlops.models import build_tiny_model
 from training_job.data import QARow, load_rows
-from training_job.lora import LoraSettings, eval_loss, train_lora
-from training_job.prompts import encode_example
+from training_job.train import main as train_main
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "datasets"
 
@@ -25,24 +27,31 @@ def _sample(split: str, per_file: int) -> list[QARow]:
     return [row for path in sorted((DATA / split).glob("*.jsonl")) for row in load_rows(path, split)[:per_file]]
 
 
+def _write(path: Path, rows: list[QARow]) -> Path:
+    lines = (json.dumps({"question": r.question, "context": r.context, "answer": r.answer}) for r in rows)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def shipped_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = [text for row in _sample("train", 80) for text in (row.question, row.context, row.answer)]
     return build_tiny_model(tmp_path_factory.mktemp("shipped") / "tiny", corpus, vocab_size=1024, seed=0)
 
 
-def test_lora_lowers_the_eval_loss_on_the_shipped_sample_data(shipped_model: Path) -> None:
-    torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(shipped_model)
-    model = AutoModelForCausalLM.from_pretrained(shipped_model, dtype=torch.float32)
-    train = [encode_example(tokenizer, row, 128) for row in _sample("train", 32)]
-    held_out = [encode_example(tokenizer, row, 128) for row in _sample("eval", 4)]
-    base = eval_loss(model, held_out, 12, tokenizer.pad_token_id)
-    settings = LoraSettings(16, 32, 0.05, ("q_proj", "v_proj"))
-    result = train_lora(
-        model, train, settings, steps=12, batch_size=8, learning_rate=2e-3,
-        pad_id=tokenizer.pad_token_id, seed=0, on_step=lambda step, loss: None,
-    )  # fmt: skip
-    tuned = eval_loss(result.model, held_out, 12, tokenizer.pad_token_id)
-    assert tuned < base - 0.25, (base, tuned)  # measured: 6.97 -> 6.45
-    assert result.real_token_fraction > 0.9  # length-grouped batches: little padding
+def test_the_job_lowers_the_eval_loss_on_held_out_shipped_questions(
+    shipped_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)  # the job's fallback store in its output dir
+    train = _write(tmp_path / "train.jsonl", _sample("train", 32))
+    held_out = _write(tmp_path / "eval.jsonl", _sample("eval", 4))  # the eval split: questions never trained on
+    out = tmp_path / "out"
+    assert train_main([
+        "--base-model-dir", str(shipped_model), "--train-file", str(train), "--eval-file", str(held_out),
+        "--output-dir", str(out), "--max-steps", "12", "--batch-size", "8", "--learning-rate", "2e-3",
+        "--max-seq-length", "128", "--max-new-tokens", "4", "--generation-batch-size", "12",
+    ]) == 0  # fmt: skip
+    metrics = json.loads((out / "metrics.json").read_text())
+    # Measured 6.97 -> 6.45; over seeds 0-3 (model and job) the drop was 0.53-0.63.
+    assert metrics["eval_loss"] < metrics["base_eval_loss"] - 0.25, metrics
+    assert metrics["real_token_fraction"] > 0.9  # length-grouped batches: little padding

@@ -1,4 +1,4 @@
-"""training_job.train on the tiny model: merged model, predictions and MLflow records; clear failures."""
+"""training_job.train on the tiny model: merged model, predictions, MLflow records and artifacts; clear failures."""
 
 from __future__ import annotations
 
@@ -46,6 +46,30 @@ def test_finetune_writes_a_loadable_merged_model_predictions_and_mlflow_run(
     assert {"eval_loss", "perplexity", "tokens_per_s"} <= set(run.data.metrics)
     assert [m.step for m in client.get_metric_history(run.info.run_id, "train_loss")] == [1, 2, 3]
     assert run.data.params["lora_r"] == "16" and run.data.params["target_modules"] == "q_proj,v_proj"
+    assert run.data.metrics["base_eval_loss"] > 0
+
+
+def test_finetune_logs_the_adapter_and_a_loadable_merged_model_next_to_the_store(
+    tiny_model_dir: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{store / 'mlflow.db'}")
+    monkeypatch.chdir(tmp_path)  # MLflow's default root would be ./mlruns here
+    assert train_main([*_job(tiny_model_dir, data_dir, tmp_path / "out"), "--experiment-name", "exp-artifacts"]) == 0
+    client = MlflowClient(f"sqlite:///{store / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("exp-artifacts")
+    assert experiment is not None and experiment.artifact_location == (store / "artifacts").as_uri()
+    [run] = client.search_runs([experiment.experiment_id])
+    assert {a.path for a in client.list_artifacts(run.info.run_id)} == {"adapter", "merged_model"}
+    adapter = {a.path for a in client.list_artifacts(run.info.run_id, "adapter")}
+    assert {"adapter/adapter_config.json", "adapter/adapter_model.safetensors"} <= adapter
+    local = Path(client.download_artifacts(run.info.run_id, "merged_model", str(tmp_path / "download")))
+    assert local.is_relative_to(tmp_path / "download")
+    model = AutoModelForCausalLM.from_pretrained(local)
+    assert model.config.model_type == "mistral" and not any("lora" in name for name, _ in model.named_parameters())
+    assert AutoTokenizer.from_pretrained(local).eos_token == "<|im_end|>"
+    assert not (tmp_path / "mlruns").exists()
 
 
 def test_generate_mode_only_predicts_with_the_base_model(
