@@ -6,7 +6,7 @@ initialised and frozen under LoRA, so in any run short enough for a test it lear
 token statistics, not to read the context. Measured on 24 held-out questions (seeds 0-2): base
 MLScore 0.035 / 0.028 / 0.033 (babble with chance similarity); after 12 steps 0.0 each (it first
 learns to stop at once: empty answers); after 100 steps with lm_head adapted 0.022 / 0.028 / 0.017,
-answering one constant string. SmolLM2 shows the MLScore direction (ARCHITECTURE.md, "Facts learned").
+answering one constant string. test_finetune_mlscore.py checks the MLScore direction on SmolLM2.
 """
 
 from __future__ import annotations
