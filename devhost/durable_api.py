@@ -85,14 +85,18 @@ class DurableHttpApi:
         """GET instances/: statuses filtered by the query (created time, runtime status, id prefix)."""
         return list_reply(self._engine, request)
 
-    async def raise_event(self, request: web.Request) -> web.Response:
-        """POST instances/{id}/raiseEvent/{name}: 404 unknown, 410 final, 400 non-JSON, else 202."""
-        instance_id = request.match_info["instance_id"]
+    def _unless_running(self, instance_id: str) -> web.Response | None:
+        """404 for an unknown instance, 410 for a finished one; None when it can still take a command."""
         status = self._engine.get_status(instance_id, show_input=False)
         if status is None:
             return empty_reply(404)
-        if runtime_status(status) in FINAL_STATES:
-            return empty_reply(410)
+        return empty_reply(410) if runtime_status(status) in FINAL_STATES else None
+
+    async def raise_event(self, request: web.Request) -> web.Response:
+        """POST instances/{id}/raiseEvent/{name}: 404 unknown, 410 final, 400 non-JSON, else 202."""
+        instance_id = request.match_info["instance_id"]
+        if (refused := self._unless_running(instance_id)) is not None:
+            return refused
         if request.content_type.lower() != "application/json":
             return error_reply(400, "Only application/json request content is supported")
         text = (await request.text()).strip() or "null"
@@ -109,11 +113,8 @@ class DurableHttpApi:
     async def terminate(self, request: web.Request) -> web.Response:
         """POST instances/{id}/terminate?reason=: 404 unknown, 410 final, else 202."""
         instance_id = request.match_info["instance_id"]
-        status = self._engine.get_status(instance_id, show_input=False)
-        if status is None:
-            return empty_reply(404)
-        if runtime_status(status) in FINAL_STATES:
-            return empty_reply(410)
+        if (refused := self._unless_running(instance_id)) is not None:
+            return refused
         try:
             await self._engine.terminate(instance_id, request.query.get("reason", ""))
         except InstanceNotRunning:
