@@ -95,6 +95,7 @@ class DevHost:
             engine=self.engine,
             busy=self._trigger_backlog,
             functions=[f.function.name for f in self.index.http + self.index.service_bus],
+            state_dir=self.config.state_dir,
         )
         durable = DurableHttpApi(self.engine, options.task_hub)
         self.webhooks = WebhookReceiver(self.config.state_dir / "webhooks")

@@ -39,7 +39,7 @@ class DurableEngine:
         activities: Mapping[str, UserFunction],
         store_path: Path,
         clock: Clock,
-        task_hub: str = "MLOpsHub",
+        task_hub: str = "TestHubName",
         max_concurrent_activities: int = 4,
     ) -> None:
         self._orchestrators, self._clock = dict(orchestrators), clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import traceback
@@ -75,6 +76,10 @@ class FunctionRoutes:
         return response
 
 
+class PortInUseError(RuntimeError):
+    """The HTTP port is taken (by another devhost or any other program): never shared, never reused."""
+
+
 class HttpServer:
     """An aiohttp server bound to host:port (port 0 picks a free one)."""
 
@@ -94,7 +99,16 @@ class HttpServer:
         """Bind and start serving."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self._host, self._requested_port))
+        try:
+            sock.bind((self._host, self._requested_port))
+        except OSError as exc:
+            sock.close()
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise PortInUseError(
+                f"HTTP port {self._requested_port} on {self._host} is already in use (another devhost or another "
+                "program): stop it or pass --port"
+            ) from exc
         self.port = sock.getsockname()[1]
         self._runner = web.AppRunner(self._app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
         await self._runner.setup()
