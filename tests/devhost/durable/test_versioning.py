@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from devhost.app.settings import SettingsError, read_host_options
 from devhost.durable.versioning import (
     FailureStrategy,
     MatchStrategy,
@@ -14,7 +15,6 @@ from devhost.durable.versioning import (
     compare_versions,
     policy_from_host_json,
 )
-from devhost.settings import SettingsError, read_host_options
 
 
 @pytest.mark.parametrize(
