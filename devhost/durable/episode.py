@@ -11,7 +11,7 @@ from typing import Any
 
 from azure.durable_functions.models.actions import ActionType
 
-from devhost.durable import actions, history, invoke, retries
+from devhost.durable import actions, history, retries, worker
 from devhost.durable.actions import Action, Recorded
 from devhost.durable.errors import NonDeterminismError, UnsupportedAction, missing_function
 from devhost.durable.history import Event
@@ -43,10 +43,10 @@ def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities
         retries.advance(commit, message.event, now)
     if handler is None:
         return _fail(commit, missing_function(row.name, "orchestrator"), now)
-    body = invoke.orchestrator_body(
+    body = worker.orchestrator_body(
         row.instance_id, row.input_json, history.replay(episode.stored, fresh), bool(episode.stored)
     )
-    output = invoke.run_orchestrator(handler, body)
+    output = worker.run_orchestrator(handler, body)
     try:
         if output.state is not None:
             _accept(commit, output.state, activities, now)

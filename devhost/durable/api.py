@@ -6,6 +6,7 @@ import json
 
 from aiohttp import web
 
+from devhost.durable.binding import DEFAULT_CONNECTION, WEBHOOK_PATH
 from devhost.durable.engine import DurableEngine
 from devhost.durable.errors import (
     InstanceAlreadyExists,
@@ -13,9 +14,8 @@ from devhost.durable.errors import (
     InstanceNotRunning,
     UnknownOrchestrator,
 )
-from devhost.durable_binding import DEFAULT_CONNECTION, WEBHOOK_PATH
-from devhost.durable_listing import list_reply
-from devhost.durable_replies import (
+from devhost.durable.listing import list_reply
+from devhost.durable.replies import (
     FINAL_STATES,
     check_status_reply,
     empty_reply,
@@ -25,7 +25,7 @@ from devhost.durable_replies import (
     runtime_status,
     status_reply,
 )
-from devhost.durable_start import orchestration_input, query_seconds, wait_or_check
+from devhost.durable.start import orchestration_input, query_seconds, wait_or_check
 
 
 class DurableHttpApi:

@@ -8,7 +8,7 @@ from typing import Any
 from azure.servicebus._common.message import ServiceBusReceivedMessage
 from azure.servicebus._pyamqp.message import Header, Message, Properties
 
-from devhost.sb_message import to_function_message
+from devhost.servicebus.message import to_function_message
 
 ENQUEUED = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from devhost.durable.engine import DurableEngine
-from devhost.durable_replies import (
+from devhost.durable.replies import (
     FINAL_STATES,
     check_status_reply,
     error_reply,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devhost.settings import (
+from devhost.app.settings import (
     HostOptions,
     SettingsError,
     apply_settings,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from devhost.route_constraints import build_constraint
+from devhost.http.route_constraints import build_constraint
 
 T = TypeVar("T")
 _PARAM = re.compile(r"\{(?P<body>[^{}]+)\}")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from devhost.durable.engine import DurableEngine
-from devhost.durable_replies import json_reply, query_flag
+from devhost.durable.replies import json_reply, query_flag
 
 RUNTIME_STATUSES = (
     "Running",

@@ -13,8 +13,8 @@ from azure.servicebus import ServiceBusClient, ServiceBusMessage, ServiceBusSubQ
 
 from devhost.servicebus.broker import LocalServiceBusBroker
 from devhost.servicebus.config import load_topology
+from tests.devhost.host.conftest import SAMPLE_APP, SAMPLE_ENV, TOPIC
 from tests.fixtures.devhost import RunningDevHost, run_devhost
-from tests.integration.devhost.conftest import SAMPLE_APP, SAMPLE_ENV, TOPIC
 
 
 def publish(host: RunningDevHost, event_type: str, body: dict, **fields: Any) -> None:

@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from devhost.functions import DurableFunction, UserFunction
-from devhost.invoke import InvocationContext
+from devhost.app.functions import DurableFunction, UserFunction
+from devhost.app.invoke import InvocationContext
 
 
 def orchestrator_handlers(orchestrators: Mapping[str, DurableFunction]) -> dict[str, Callable[..., Any]]:

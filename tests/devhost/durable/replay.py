@@ -10,7 +10,7 @@ from typing import Any
 import azure.durable_functions as df
 from azure.functions._durable_functions import OrchestrationContext
 
-from devhost.durable import history, invoke
+from devhost.durable import history, worker
 from devhost.durable.history import Event
 
 START = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
@@ -38,7 +38,7 @@ class HistoryBuilder:
     def body(self) -> str:
         """The orchestration trigger payload for the current episode."""
         events = history.replay(self.played, self.fresh)
-        return invoke.orchestrator_body("instance-1", self.input_json, events, bool(self.played))
+        return worker.orchestrator_body("instance-1", self.input_json, events, bool(self.played))
 
 
 def handlers(app: df.DFApp) -> dict[str, Callable[..., Any]]:

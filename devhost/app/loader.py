@@ -12,8 +12,8 @@ from typing import Any
 
 import azure.functions as func
 
-from devhost.bindings import build_user_function
-from devhost.functions import (
+from devhost.app.bindings import build_user_function
+from devhost.app.functions import (
     AppLoadError,
     DurableFunction,
     FunctionIndex,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devhost.routes import RouteTable, RouteTemplateError, parse_template
+from devhost.http.routes import RouteTable, RouteTemplateError, parse_template
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import Any
 import azure.functions as func
 from azure.functions._abc import RetryContext, TraceContext
 
-from devhost.functions import UserFunction
+from devhost.app.functions import UserFunction
 
 
 class MissingBindingError(RuntimeError):

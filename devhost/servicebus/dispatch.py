@@ -14,10 +14,10 @@ from azure.servicebus import ServiceBusReceivedMessage, ServiceBusReceiveMode
 from azure.servicebus.aio import ServiceBusClient, ServiceBusReceiver
 from azure.servicebus.exceptions import ServiceBusError
 
-from devhost.functions import ServiceBusFunction
-from devhost.invoke import invoke
-from devhost.sb_message import to_function_message
-from devhost.settings import SettingsError, resolve_setting_refs
+from devhost.app.functions import ServiceBusFunction
+from devhost.app.invoke import invoke
+from devhost.app.settings import SettingsError, resolve_setting_refs
+from devhost.servicebus.message import to_function_message
 
 log = logging.getLogger("devhost.servicebus")
 _FIRST_DELAY, _MAX_DELAY = 0.2, 5.0

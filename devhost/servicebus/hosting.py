@@ -7,8 +7,8 @@ import logging
 import os
 from pathlib import Path
 
+from devhost.app.environment import EnvironmentOverlay
 from devhost.config import DevHostConfig
-from devhost.environment import EnvironmentOverlay
 from devhost.servicebus.broker import LocalServiceBusBroker
 from devhost.servicebus.config import load_topology
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import azure.functions as func
 
-from devhost.functions import FunctionLoadError, UserFunction
+from devhost.app.functions import FunctionLoadError, UserFunction
 
 SUPPORTED_TRIGGERS = frozenset({"httpTrigger", "serviceBusTrigger", "orchestrationTrigger", "activityTrigger"})
 SUPPORTED_INPUTS = frozenset({"durableClient"})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.devhost.conftest import SAMPLE_APP
+from tests.devhost.host.conftest import SAMPLE_APP
 
 REPO = Path(__file__).resolve().parents[3]
 READY = re.compile(r"devhost ready on (http://\S+)")

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from devhost.durable_binding import management_urls
+from devhost.durable.binding import management_urls
 
 RUNNING_STATES = frozenset({"Running", "Pending", "ContinuedAsNew", "Suspended"})
 FINAL_STATES = frozenset({"Completed", "Failed", "Terminated", "Canceled"})

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from devhost.http_convert import ResponseConversionError, to_func_request, to_web_response
+from devhost.http.convert import ResponseConversionError, to_func_request, to_web_response
 
 
 @asynccontextmanager

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from devhost.durable_binding import client_binding_json
-from devhost.invoke import invoke
-from devhost.loader import load_app
+from devhost.app.invoke import invoke
+from devhost.app.loader import load_app
+from devhost.durable.binding import client_binding_json
 
 APP = """
 import threading

@@ -10,10 +10,10 @@ from concurrent.futures import Executor
 
 from aiohttp import web
 
-from devhost.functions import HttpFunction
-from devhost.http_convert import to_func_request, to_web_response
-from devhost.invoke import invoke
-from devhost.routes import RouteTable
+from devhost.app.functions import HttpFunction
+from devhost.app.invoke import invoke
+from devhost.http.convert import to_func_request, to_web_response
+from devhost.http.routes import RouteTable
 
 log = logging.getLogger("devhost.http")
 

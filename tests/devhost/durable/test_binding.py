@@ -7,7 +7,7 @@ import json
 import azure.durable_functions as df
 import azure.functions as func
 
-from devhost.durable_binding import client_binding_json, management_urls
+from devhost.durable.binding import client_binding_json, management_urls
 
 ORIGIN = "http://127.0.0.1:7071"
 HOOK = f"{ORIGIN}/runtime/webhooks/durabletask"

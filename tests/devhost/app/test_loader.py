@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from devhost.functions import AppLoadError, FunctionLoadError
-from devhost.loader import load_app, script_file_name
+from devhost.app.functions import AppLoadError, FunctionLoadError
+from devhost.app.loader import load_app, script_file_name
 
 GOOD_APP = """
 @app.route(route="runs/{run_id}", methods=["GET"])
