@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from devhost.functions import HttpFunction
 from devhost.http_convert import to_func_request, to_web_response
@@ -78,8 +79,10 @@ class FunctionRoutes:
 class HttpServer:
     """An aiohttp server bound to host:port (port 0 picks a free one)."""
 
-    def __init__(self, routes: Sequence[web.RouteDef], host: str, port: int) -> None:
-        self._app = web.Application(client_max_size=100 * 1024 * 1024)
+    def __init__(
+        self, routes: Sequence[web.RouteDef], host: str, port: int, middlewares: Sequence[Middleware] = ()
+    ) -> None:
+        self._app = web.Application(client_max_size=100 * 1024 * 1024, middlewares=list(middlewares))
         self._app.add_routes(routes)
         self._host, self._requested_port = host, port
         self._runner: web.AppRunner | None = None
