@@ -79,6 +79,9 @@ param approvalsRequired int = 1
 param trainingTimeoutMinutes int = 120
 param approvalTimeoutHours int = 72
 param approvalReminderHours int = 48
+@description('Distinct approvers a run needs before go_prod (the requester never counts).')
+@minValue(1)
+param approvalsRequired int = 1
 
 var namePrefix = 'mlops-${environmentName}'
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -286,6 +289,7 @@ var appSettings = {
   TRAINING_MAX_STEPS: ''
   APPROVAL_TIMEOUT_HOURS: string(approvalTimeoutHours)
   APPROVAL_REMINDER_HOURS: string(approvalReminderHours)
+  APPROVALS_REQUIRED: string(approvalsRequired)
   APPROVAL_SIGNING_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/approval-signing-keys/)'
   TEAMS_WEBHOOK_URL: empty(teamsWebhookUrl) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/teams-webhook-url/)'
   PUBLIC_BASE_URL: 'https://${functionAppName}.azurewebsites.net'
