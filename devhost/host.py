@@ -74,6 +74,7 @@ class DevHost:
             clock=self.clock,
             task_hub=options.task_hub,
             max_concurrent_activities=options.max_concurrent_activities,
+            versioning=options.versioning,
         )
         await engine.start()
         self.engine = engine

@@ -6,9 +6,11 @@ import json
 import os
 import re
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from devhost.durable.versioning import VersioningError, VersionPolicy, policy_from_host_json
 
 LOCAL_SETTINGS = "local.settings.json"
 HOST_JSON = "host.json"
@@ -67,6 +69,7 @@ class HostOptions:
     max_concurrent_calls: int = 16 * (os.cpu_count() or 1)
     auto_complete_messages: bool = True
     max_concurrent_activities: int = 4
+    versioning: VersionPolicy = field(default_factory=VersionPolicy)
 
 
 def read_host_options(app_dir: Path) -> HostOptions:
@@ -94,6 +97,7 @@ def read_host_options(app_dir: Path) -> HostOptions:
         max_concurrent_activities=int(
             durable.get("maxConcurrentActivityFunctions", defaults.max_concurrent_activities)
         ),
+        versioning=_versioning(path, durable),
     )
 
 
@@ -110,6 +114,13 @@ def task_hub_name(path: Path, configured: Any) -> str:
             "3-45 letters or digits, starting with a letter"
         )
     return name
+
+
+def _versioning(path: Path, durable: dict[str, Any]) -> VersionPolicy:
+    try:
+        return policy_from_host_json(durable)
+    except VersioningError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
 
 
 def _read_json(path: Path) -> dict[str, Any]:

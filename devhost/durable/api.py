@@ -61,7 +61,9 @@ class DurableHttpApi:
             return error_reply(400, "Invalid JSON content", exc)
         instance_id = request.match_info.get("instance_id") or None
         try:
-            new_id = await self._engine.start_new(request.match_info["function_name"], instance_id, input_json)
+            new_id = await self._engine.start_new(
+                request.match_info["function_name"], instance_id, input_json, request.query.get("version")
+            )
         except UnknownOrchestrator as exc:
             return error_reply(400, "One or more of the arguments submitted is incorrect", exc)
         except InstanceAlreadyExists as exc:

@@ -11,13 +11,18 @@ from devhost.durable.records import ACTIVE, Child
 
 
 def start(t: Transaction, parent_id: str, child: Child, now: datetime) -> None:
-    """Create the child as Pending and link it to the parent's task; a live id already in use fails the task."""
+    """Create the child (its version: the one asked for, else the parent's) linked to the parent's task.
+
+    A live instance already holding the id fails the parent's task instead.
+    """
     existing = t.rows("SELECT status FROM {instances} WHERE instance_id = ?", child.instance_id)
     if existing and existing[0][0] in ACTIVE:
         reason = f"An orchestration with instance id '{child.instance_id}' already exists ({existing[0][0]})"
         writes.post(t, parent_id, "result", history.sub_orchestration_failed(now, child.task_id, reason, ""), now)
         return
-    writes.create(t, child.instance_id, child.name, child.input, now)
+    parent_version = t.rows("SELECT version FROM {instances} WHERE instance_id = ?", parent_id)
+    version = child.version or (parent_version[0][0] if parent_version else "")
+    writes.create(t, child.instance_id, child.name, child.input, now, version)
     t.run(
         "INSERT INTO {parents} (instance_id, parent_id, task_id) VALUES (?, ?, ?)",
         child.instance_id,

@@ -36,7 +36,12 @@ def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities
     """Run the orchestrator over the full history and return every change the episode makes."""
     row, now = episode.row, episode.now
     commit = Commit(
-        row.instance_id, row.execution_id, row.name, [m.id for m in episode.batch], copy.deepcopy(row.ledger)
+        row.instance_id,
+        row.execution_id,
+        row.name,
+        [m.id for m in episode.batch],
+        copy.deepcopy(row.ledger),
+        version=row.version,
     )
     fresh = [history.orchestrator_started(now), *(m.event for m in episode.batch)]
     commit.events.extend(fresh)
@@ -74,7 +79,7 @@ def _accept(commit: Commit, state: dict[str, Any], activities: Collection[str], 
 def _schedule(commit: Commit, action: Action, activities: Collection[str], now: datetime) -> None:
     if action.kind == ActionType.CONTINUE_AS_NEW:
         commit.restart_input = action.input
-        commit.restart = history.execution_started(now, commit.name, action.input)
+        commit.restart = history.execution_started(now, commit.name, action.input, commit.version)
         return
     if action.kind not in _SUPPORTED:
         raise UnsupportedAction(f"{action.kind.name} is not supported by the local durable engine")
@@ -91,7 +96,7 @@ def _schedule(commit: Commit, action: Action, activities: Collection[str], now: 
         return
     name, sub = str(action.name), action.kind in _SUBS
     if sub:
-        retries.start_child(commit, event_id, name, action.instance_id, action.input, now)
+        retries.start_child(commit, event_id, name, action.instance_id, action.input, now, action.version)
     else:
         commit.events.append(history.task_scheduled(now, event_id, name, action.input))
         commit.work.append((event_id, name, action.input))

@@ -87,11 +87,12 @@ class InstanceRow:
     created_time: datetime
     last_updated_time: datetime
     ledger: Ledger
+    version: str = ""
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> InstanceRow:
         """Build from a SELECT of the instances table's columns in declaration order."""
-        iid, name, execution, status, given, result, custom, created, updated, ledger = row
+        iid, name, execution, status, given, result, custom, created, updated, ledger, version = row
         return cls(
             iid,
             name,
@@ -103,6 +104,7 @@ class InstanceRow:
             history.parse(created),
             history.parse(updated),
             Ledger.from_json(ledger),
+            version,
         )
 
 
@@ -134,6 +136,7 @@ class Child:
     name: str
     instance_id: str
     input: str | None
+    version: str | None = None
 
 
 @dataclass
@@ -155,3 +158,4 @@ class Commit:
     children: list[Child] = field(default_factory=list)
     restart_input: str | None = None
     restart: Event | None = None
+    version: str = ""

@@ -68,9 +68,15 @@ def advance(commit: Commit, event: Event, now: datetime) -> None:
 
 
 def start_child(
-    commit: Commit, task_id: int, name: str, instance_id: str | None, input_json: str | None, now: datetime
+    commit: Commit,
+    task_id: int,
+    name: str,
+    instance_id: str | None,
+    input_json: str | None,
+    now: datetime,
+    version: str | None = None,
 ) -> None:
     """Schedule a sub-orchestration; without an id it gets DTFx's `{parent}:{sequence number}`."""
     child_id = instance_id or f"{commit.instance_id}:{task_id}"
     commit.events.append(history.sub_orchestration_created(now, task_id, name, child_id, input_json))
-    commit.children.append(Child(task_id, name, child_id, input_json))
+    commit.children.append(Child(task_id, name, child_id, input_json, version))

@@ -11,7 +11,8 @@ from devhost.durable.history import Event
 from devhost.durable.records import ACTIVE, RUNNABLE, Commit, InstanceRow, Message, WorkItem
 
 _INSTANCE_COLUMNS = (
-    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger"
+    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger, "
+    "version"
 )
 
 
@@ -33,10 +34,10 @@ class Store(Database):
         found = self.rows("SELECT event FROM {history} WHERE instance_id = ? ORDER BY seq", instance_id)
         return [json.loads(r[0]) for r in found]
 
-    def create(self, instance_id: str, name: str, input_json: str | None, now: datetime) -> None:
+    def create(self, instance_id: str, name: str, input_json: str | None, now: datetime, version: str = "") -> None:
         """Create (or replace a finished) instance as Pending, its ExecutionStarted waiting in the inbox."""
         with self.tx() as t:
-            writes.create(t, instance_id, name, input_json, now)
+            writes.create(t, instance_id, name, input_json, now, version)
 
     def post(self, instance_id: str, kind: str, event: Event, visible_at: datetime) -> None:
         """Queue a message for the instance's next episode."""

@@ -47,12 +47,14 @@ def record(t: Transaction, commit: Commit, now: datetime) -> None:
     )
 
 
-def create(t: Transaction, instance_id: str, name: str, input_json: str | None, now: datetime) -> None:
+def create(
+    t: Transaction, instance_id: str, name: str, input_json: str | None, now: datetime, version: str = ""
+) -> None:
     """Create (or replace a finished) instance as Pending, its ExecutionStarted waiting in the inbox."""
     wipe(t, instance_id)
     t.run(
         "INSERT INTO {instances} (instance_id, name, execution_id, status, input, output, custom_status, "
-        "created_time, last_updated_time, ledger) VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?)",
+        "created_time, last_updated_time, ledger, version) VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?, ?)",
         instance_id,
         name,
         uuid.uuid4().hex,
@@ -60,8 +62,9 @@ def create(t: Transaction, instance_id: str, name: str, input_json: str | None, 
         history.fmt(now),
         history.fmt(now),
         Ledger().to_json(),
+        version,
     )
-    post(t, instance_id, "start", history.execution_started(now, name, input_json), now)
+    post(t, instance_id, "start", history.execution_started(now, name, input_json, version), now)
 
 
 def restart(t: Transaction, commit: Commit, started: Event, now: datetime) -> None:
