@@ -8,24 +8,24 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Self
 
-from devhost import sdk_session
-from devhost.admin import AdminApi
+from devhost.app.environment import EnvironmentOverlay
+from devhost.app.functions import FunctionIndex
+from devhost.app.loader import load_app
+from devhost.app.settings import HostOptions, read_host_options, read_local_settings
 from devhost.config import DevHostConfig
+from devhost.durable import sdk_session
+from devhost.durable.api import DurableHttpApi
+from devhost.durable.binding import client_binding_json
 from devhost.durable.clock import Clock, ShiftedClock, WallClock
 from devhost.durable.engine import DurableEngine
-from devhost.durable_api import DurableHttpApi
-from devhost.durable_binding import client_binding_json
-from devhost.durable_wiring import activity_handlers, orchestrator_handlers
-from devhost.environment import EnvironmentOverlay
-from devhost.functions import FunctionIndex
-from devhost.host_broker import start_broker, stop_broker, use_local_broker
-from devhost.http_server import FunctionRoutes, HttpServer
+from devhost.durable.wiring import activity_handlers, orchestrator_handlers
+from devhost.http.admin import AdminApi
+from devhost.http.server import FunctionRoutes, HttpServer
+from devhost.http.webhooks import WebhookReceiver
 from devhost.identity import AuthRoutes, LocalIdentityProvider, easy_auth
-from devhost.loader import load_app
 from devhost.servicebus.broker import LocalServiceBusBroker
-from devhost.servicebus_dispatch import TriggerDispatcher
-from devhost.settings import HostOptions, read_host_options, read_local_settings
-from devhost.webhooks import WebhookReceiver
+from devhost.servicebus.dispatch import TriggerDispatcher
+from devhost.servicebus.hosting import start_broker, stop_broker, use_local_broker
 
 log = logging.getLogger("devhost")
 
@@ -79,6 +79,7 @@ class DevHost:
             clock=self.clock,
             task_hub=options.task_hub,
             max_concurrent_activities=options.max_concurrent_activities,
+            versioning=options.versioning,
         )
         await engine.start()
         self.engine = engine
@@ -100,6 +101,7 @@ class DevHost:
             engine=self.engine,
             busy=self._trigger_backlog,
             functions=[f.function.name for f in self.index.http + self.index.service_bus],
+            state_dir=self.config.state_dir,
         )
         durable = DurableHttpApi(self.engine, options.task_hub)
         self.webhooks = WebhookReceiver(self.config.state_dir / "webhooks")

@@ -10,6 +10,7 @@ from mlops import events
 from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
 from mlops.evaluation import MetricWeights
+from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
 from mlops.requests import ApprovalRequest, RunRequest
 from mlops.store import ApprovalRecord, NewRun, RunRecord, RunStore
@@ -30,7 +31,8 @@ class NotAwaitingApproval(RuntimeError):
 
 
 async def create_run(svc: Services, request: RunRequest, created_by: Principal) -> RunRecord:
-    """Insert the run and publish ``run.created`` in one transaction: if publishing fails, nothing is written."""
+    """Insert the run with its ``run.created`` outbox row in one transaction, then publish the row; a failed
+    publish leaves it to the outbox relay (the run is never lost, and never started without its row)."""
     dataset = await svc.store.get_dataset(request.dataset)
     if dataset is None:
         raise UnknownDataset(request.dataset)
@@ -63,11 +65,11 @@ async def create_run(svc: Services, request: RunRequest, created_by: Principal) 
         created_by=created_by.name,
     )
 
-    async def publish(_: RunRecord) -> None:
-        created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
-        await svc.publisher.publish(created)
-
-    return await svc.store.create_run(new_run, before_commit=publish)
+    created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
+    message = outbox_message(created, svc.settings.servicebus_topic)
+    record = await svc.store.create_run(new_run, outbox=[message])
+    await OutboxRelay(svc.store, svc.publisher).publish_now([message.message_id])
+    return record
 
 
 async def decide(

@@ -36,9 +36,9 @@ def orchestrator_completed(when: datetime) -> Event:
     return event(HistoryEventType.ORCHESTRATOR_COMPLETED, when)
 
 
-def execution_started(when: datetime, name: str, input_json: str | None) -> Event:
-    """Start the orchestrator's code with its input (JSON text)."""
-    return event(HistoryEventType.EXECUTION_STARTED, when, Name=name, Input=input_json, Version="")
+def execution_started(when: datetime, name: str, input_json: str | None, version: str = "") -> Event:
+    """Start the orchestrator's code with its input (JSON text) and its version (context.version)."""
+    return event(HistoryEventType.EXECUTION_STARTED, when, Name=name, Input=input_json, Version=version)
 
 
 def task_scheduled(when: datetime, event_id: int, name: str, input_json: str | None) -> Event:

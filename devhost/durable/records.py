@@ -82,11 +82,12 @@ class InstanceRow:
     created_time: datetime
     last_updated_time: datetime
     ledger: Ledger
+    version: str = ""
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> InstanceRow:
         """Build from a SELECT of the instances table's columns in declaration order."""
-        iid, name, execution, status, given, result, custom, created, updated, ledger = row
+        iid, name, execution, status, given, result, custom, created, updated, ledger, version = row
         return cls(
             iid,
             name,
@@ -98,6 +99,7 @@ class InstanceRow:
             history.parse(created),
             history.parse(updated),
             Ledger.from_json(ledger),
+            version,
         )
 
 
@@ -139,3 +141,4 @@ class Commit:
     work: list[tuple[int, str, str | None]] = field(default_factory=list)
     restart_input: str | None = None
     restart: Event | None = None
+    version: str = ""

@@ -12,7 +12,8 @@ from devhost.durable.history import Event
 from devhost.durable.records import ACTIVE, Commit, InstanceRow, Ledger, Message, WorkItem
 
 _INSTANCE_COLUMNS = (
-    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger"
+    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger, "
+    "version"
 )
 
 
@@ -34,12 +35,13 @@ class Store(Database):
         found = self.rows("SELECT event FROM {history} WHERE instance_id = ? ORDER BY seq", instance_id)
         return [json.loads(r[0]) for r in found]
 
-    def create(self, instance_id: str, name: str, input_json: str | None, now: datetime) -> None:
+    def create(self, instance_id: str, name: str, input_json: str | None, now: datetime, version: str = "") -> None:
         """Create (or replace a finished) instance as Pending, its ExecutionStarted waiting in the inbox."""
         with self.tx() as t:
             writes.wipe(t, instance_id)
             t.run(
-                f"INSERT INTO {{instances}} ({_INSTANCE_COLUMNS}) VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?)",
+                f"INSERT INTO {{instances}} ({_INSTANCE_COLUMNS}) "
+                "VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?, ?)",
                 instance_id,
                 name,
                 uuid.uuid4().hex,
@@ -47,8 +49,10 @@ class Store(Database):
                 history.fmt(now),
                 history.fmt(now),
                 Ledger().to_json(),
+                version,
             )
-            writes.post(t, instance_id, "start", history.execution_started(now, name, input_json), now)
+            started = history.execution_started(now, name, input_json, version)
+            writes.post(t, instance_id, "start", started, now)
 
     def post(self, instance_id: str, kind: str, event: Event, visible_at: datetime) -> None:
         """Queue a message for the instance's next episode."""

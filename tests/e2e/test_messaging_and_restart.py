@@ -35,7 +35,10 @@ def test_duplicate_run_created_starts_nothing(api: Api, tiny_model: Path):
     assert (run["status"], run["decision"]) == ("completed", "rejected")
     before = _instance(api, run_id)
     duplicate = events.LifecycleEvent(events.RUN_CREATED, run_id, before["input"], task_type="evaluate")
-    _send(duplicate.to_message())
+    same_id, redriven = duplicate.to_message(), duplicate.to_message()
+    redriven.message_id = f"{duplicate.message_id}:redrive-1"  # past duplicate detection: the handler sees it
+    _send(same_id)
+    _send(redriven)
     api.devhost.wait_idle()
     after = _instance(api, run_id)
     assert (after["runtimeStatus"], after["createdTime"]) == ("Completed", before["createdTime"])

@@ -12,8 +12,7 @@ from devhost.durable import history
 from devhost.durable.actions import Action, flatten
 from mlops.payloads import ModelRef, PipelineInput
 from orchestrations import release_pipeline
-
-from .replay import START, HistoryBuilder, handlers, replay
+from tests.devhost.durable.replay import START, HistoryBuilder, handlers, replay
 
 app = df.DFApp()
 app.register_functions(release_pipeline.bp)

@@ -57,7 +57,6 @@ def _ui_env() -> dict[str, str]:
 
 def test_ui_env_names_are_the_ones_ui_settings_reads():
     read = set(setting_names((bicep.INFRA.parent / "ui" / "settings.py",)))
-    assert {"API_URL", "API_SCOPE", "API_KEY"} <= read
     given = set(_ui_env())
     # Telemetry and the identity DefaultAzureCredential picks are read by libraries, not by ui/settings.py.
     libraries = {
@@ -66,7 +65,22 @@ def test_ui_env_names_are_the_ones_ui_settings_reads():
         "AZURE_CLIENT_ID",
     }
     assert sorted(given - read - libraries) == [], "env the Container App sets but the UI does not read"
-    assert {"API_URL", "API_SCOPE", "API_KEY"} <= given
-    assert _ui_env()["API_KEY"].startswith("secretRef:"), "the function key comes from Key Vault"
+    assert "API_URL" in given
+
+
+def test_ui_calls_the_api_with_the_users_identity_not_a_shared_key():
+    """No function key and no app token in the UI's environment: the API sees the signed-in user."""
+    assert not {"API_KEY", "API_SCOPE"} & set(_ui_env())
     source = (bicep.INFRA / "modules" / "container-apps.bicep").read_text()
-    assert "keyVaultUrl: 'https://${keyVaultName}" in source
+    assert "ui-api-key" not in source
+    assert "ui-api-key" not in (bicep.INFRA / "main.bicep").read_text()
+
+
+def test_approvals_required_is_one_in_dev_and_two_in_prod():
+    import json
+
+    given = {
+        env: json.loads((bicep.INFRA / f"parameters.{env}.json").read_text())["parameters"]["approvalsRequired"]
+        for env in ("dev", "prod")
+    }
+    assert given == {"dev": {"value": 1}, "prod": {"value": 2}}

@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from activities import BLUEPRINTS as ACTIVITY_BLUEPRINTS
 from activities import evaluate_model, record_status
-from devhost.bindings import build_user_function
+from devhost.app.bindings import build_user_function
 from mlops import events, telemetry
 from mlops.payloads import PipelineInput, StatusUpdate
 from triggers import http_identity, http_runs, servicebus_handlers
