@@ -5,13 +5,22 @@ import azure.functions as func
 
 from activities import BLUEPRINTS as ACTIVITY_BLUEPRINTS
 from orchestrations import release_pipeline
-from triggers import http_approvals, http_datasets, http_health, http_insights, http_runs, servicebus_handlers
+from triggers import (
+    http_approvals,
+    http_audit,
+    http_datasets,
+    http_health,
+    http_insights,
+    http_runs,
+    servicebus_handlers,
+)
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
 for blueprint in (
     http_runs.bp,
     http_approvals.bp,
+    http_audit.bp,
     http_datasets.bp,
     http_health.bp,
     http_insights.bp,

@@ -23,6 +23,7 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
             "judge_cache",
             "pipeline_runs",
             "run_approvals",
+            "run_audit_heads",
             "run_events",
             "run_results",
             "run_samples",
