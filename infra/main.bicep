@@ -276,6 +276,7 @@ var keyVaultSecretUri = 'https://${keyVaultName}${environment().suffixes.keyvaul
 // Exactly the settings the app reads (mlops.settings + mlops.telemetry); tests/unit/infra compares them.
 // Secrets are Key Vault references resolved with the app identity; optional ones are empty when not given.
 // DATABASE_ENTRA_AUTH: the server accepts only Entra tokens, the run store sends the app identity's token.
+// GATE_*: the gate policy (mlops/gate): a floor no requester goes under, the built-in weight profiles, no custom weights.
 var appSettings = {
   DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/database-url/)'
   DATABASE_ENTRA_AUTH: 'true'
@@ -306,6 +307,12 @@ var appSettings = {
   JUDGE_PRICE_OUTPUT_PER_MTOK: '0.3'
   EVAL_MAX_NAN_FRACTION: '0.2'
   EVAL_BATCH_SIZE: '50'
+  GATE_THRESHOLD_FLOOR: '0.7'
+  GATE_WEIGHT_PROFILES: ''
+  GATE_DEFAULT_PROFILE: 'default'
+  GATE_ALLOW_CUSTOM_WEIGHTS: 'false'
+  APPROVALS_REQUIRED: '1'
+  DATASET_MAX_MB: '64'
   TRAINING_BACKEND: 'azureml'
   TRAINING_POLL_MINUTES: '15'
   AZUREML_SUBSCRIPTION_ID: subscription().subscriptionId
