@@ -71,11 +71,6 @@ param entraClientId string
 @secure()
 param entraClientSecret string
 
-@description('Distinct approvers a run needs before it goes to production (APPROVALS_REQUIRED).')
-@minValue(1)
-@maxValue(5)
-param approvalsRequired int = 1
-
 param trainingTimeoutMinutes int = 120
 param approvalTimeoutHours int = 72
 param approvalReminderHours int = 48
