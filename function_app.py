@@ -7,7 +7,8 @@ from activities import BLUEPRINTS as ACTIVITY_BLUEPRINTS
 from orchestrations import release_pipeline
 from triggers import http_approvals, http_datasets, http_health, http_insights, http_runs, servicebus_handlers
 
-app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+# No shared function key: App Service authentication (Easy Auth) and the app roles guard every route.
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for blueprint in (
     http_runs.bp,

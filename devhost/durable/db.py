@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS {p}inbox (
   visible_at TEXT NOT NULL, timer_id INTEGER, event TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS {p}inbox_due ON {p}inbox (visible_at);
 CREATE INDEX IF NOT EXISTS {p}inbox_instance ON {p}inbox (instance_id);
+CREATE TABLE IF NOT EXISTS {p}parents (
+  instance_id TEXT PRIMARY KEY, parent_id TEXT NOT NULL, task_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}work (
   id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, task_id INTEGER NOT NULL,
   name TEXT NOT NULL, input TEXT);
@@ -30,7 +32,7 @@ CREATE TABLE IF NOT EXISTS {p}work (
 
 
 class Database:
-    """A task hub's tables ({hub}_instances, _history, _inbox, _work) in one sqlite file."""
+    """A task hub's tables ({hub}_instances, _history, _inbox, _work, _parents) in one sqlite file."""
 
     def __init__(self, path: Path, hub: str) -> None:
         if not _HUB_NAME.match(hub):
@@ -56,9 +58,9 @@ class Database:
             self._conn.execute(f"ALTER TABLE {table} ADD COLUMN version TEXT NOT NULL DEFAULT ''")
 
     def sql(self, statement: str) -> str:
-        """Expand {instances}, {history}, {inbox}, {work} to this hub's table names."""
+        """Expand {instances}, {history}, {inbox}, {work}, {parents} to this hub's table names."""
         p = self._prefix
-        names = {table: f"{p}{table}" for table in ("instances", "history", "inbox", "work")}
+        names = {table: f"{p}{table}" for table in ("instances", "history", "inbox", "work", "parents")}
         return statement.format(**names)
 
     def rows(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:

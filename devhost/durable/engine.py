@@ -40,7 +40,7 @@ class DurableEngine:
         activities: Mapping[str, UserFunction],
         store_path: Path,
         clock: Clock,
-        task_hub: str = "MLOpsHub",
+        task_hub: str = "TestHubName",
         max_concurrent_activities: int = 4,
         versioning: VersionPolicy | None = None,
     ) -> None:
@@ -95,9 +95,28 @@ class DurableEngine:
         now = self._clock.now()
         closing = history.execution_terminated(now, reason)
         if not self._store.end(instance_id, "Terminated", reason, closing, now):
-            raise InstanceNotRunning(instance_id, row.status)
+            raise InstanceNotRunning(instance_id, row.status, "terminate")
         log.warning("terminated %s/%s: %s", row.name, instance_id, reason)
         self._scheduler.wake()
+
+    async def suspend(self, instance_id: str, reason: str) -> None:
+        """Suspend a Pending/Running instance (a Suspended one stays so); InstanceNotRunning once final."""
+        row = self._existing(instance_id)
+        if not self._store.suspend(instance_id, reason, self._clock.now()) and row.status != "Suspended":
+            raise InstanceNotRunning(instance_id, row.status, "suspend")
+        log.info("suspended %s/%s: %s", row.name, instance_id, reason)
+
+    async def resume(self, instance_id: str, reason: str) -> None:
+        """Resume a Suspended instance: messages that arrived meanwhile are delivered; InstanceNotRunning once final."""
+        row = self._existing(instance_id)
+        if not self._store.resume(instance_id, reason, self._clock.now()) and row.status not in ACTIVE:
+            raise InstanceNotRunning(instance_id, row.status, "resume")
+        self._scheduler.wake()
+
+    async def restart(self, instance_id: str, new_instance_id: bool) -> str:
+        """Start the instance's orchestrator again with its original input, under a new id or the same one."""
+        row = self._existing(instance_id)
+        return await self.start_new(row.name, None if new_instance_id else instance_id, row.input_json)
 
     async def purge(self, instance_id: str) -> bool:
         """Delete the instance, its history and pending work; False if there was none."""

@@ -18,7 +18,8 @@ from devhost.durable.history import Event
 from devhost.durable.records import Commit, InstanceRow, Message, RetryState
 
 _ACTIVITIES = frozenset({ActionType.CALL_ACTIVITY, ActionType.CALL_ACTIVITY_WITH_RETRY})
-_SUPPORTED = _ACTIVITIES | {ActionType.CREATE_TIMER, ActionType.WAIT_FOR_EXTERNAL_EVENT}
+_SUBS = frozenset({ActionType.CALL_SUB_ORCHESTRATOR, ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY})
+_SUPPORTED = _ACTIVITIES | _SUBS | {ActionType.CREATE_TIMER, ActionType.WAIT_FOR_EXTERNAL_EVENT}
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,16 @@ def _schedule(commit: Commit, action: Action, activities: Collection[str], now: 
         if not action.cancelled:
             commit.timers.append((event_id, action.fire_at))
         return
-    name = str(action.name)
-    commit.events.append(history.task_scheduled(now, event_id, name, action.input))
-    commit.work.append((event_id, name, action.input))
+    name, sub = str(action.name), action.kind in _SUBS
+    if sub:
+        retries.start_child(commit, event_id, name, action.instance_id, action.input, now, action.version)
+    else:
+        commit.events.append(history.task_scheduled(now, event_id, name, action.input))
+        commit.work.append((event_id, name, action.input))
     if action.retry is not None:
-        commit.ledger.retries[event_id] = RetryState(name, action.input, 1, action.retry)
+        commit.ledger.retries[event_id] = RetryState(
+            name, action.input, 1, action.retry, child_id=action.instance_id, sub=sub
+        )
 
 
 def _conclude(commit: Commit, state: dict[str, Any], now: datetime) -> Commit:

@@ -14,7 +14,7 @@ from devhost.durable import history
 from devhost.durable.activities import ActivityRunner
 from devhost.durable.clock import Clock, WakingClock
 from devhost.durable.episode import Episode, run_episode
-from devhost.durable.records import ACTIVE, WorkItem
+from devhost.durable.records import RUNNABLE, WorkItem
 from devhost.durable.retries import take_batch
 from devhost.durable.store import Store
 from devhost.durable.versioning import FailureStrategy, VersionPolicy
@@ -131,7 +131,7 @@ class Scheduler:
     async def _run_episode(self, instance_id: str) -> None:
         now = self._clock.now()
         row = self._store.instance(instance_id)
-        if row is None or row.status not in ACTIVE or not self._version_allows(row.instance_id, row.version, now):
+        if row is None or row.status not in RUNNABLE or not self._version_allows(row.instance_id, row.version, now):
             return
         batch = take_batch(self._store.messages(instance_id, now), row.ledger)
         if not batch:
