@@ -59,6 +59,8 @@ class Settings:
     judge_price_output_per_mtok: float = 0.3
     eval_max_nan_fraction: float = 0.2
     eval_batch_size: int = 50  # rows per scoring activity of the evaluation's fan-out
+    # A run still pending this long with no orchestration gets its run.created re-published (the sweeper).
+    pending_sweep_minutes: float = 30.0
     # TRAINING_BACKEND and the Azure ML workspace: see mlops/training/backend_settings.py.
     training: TrainingSettings = field(default_factory=TrainingSettings)
 
@@ -91,6 +93,7 @@ class Settings:
             ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
             model_studio_url=values.get("MODEL_STUDIO_URL") or None,
             eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
+            pending_sweep_minutes=_positive_float(values, "PENDING_SWEEP_MINUTES", 30.0),
             **_judge_settings(values),
             training=_training(values),
         )

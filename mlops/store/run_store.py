@@ -12,6 +12,7 @@ from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
 from mlops.store.judge_cache import JudgeCacheQueries
 from mlops.store.migrate import apply_migrations
+from mlops.store.operations import OperationQueries
 from mlops.store.outbox import OutboxQueries
 from mlops.store.outcomes import OutcomeQueries
 from mlops.store.runs import RunQueries
@@ -22,7 +23,9 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries, JudgeCacheQueries, OutboxQueries):
+class RunStore(
+    RunQueries, DatasetQueries, OutcomeQueries, InsightQueries, JudgeCacheQueries, OutboxQueries, OperationQueries
+):
     """Datasets, runs, audit trail, results, samples, approvals, dashboard, judge cache; one pool, bound to one
     event loop."""
 

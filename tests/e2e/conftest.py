@@ -74,11 +74,11 @@ class Api:
     def base(self) -> str:
         return f"{self.devhost.base_url}/api"
 
-    def post(self, path: str, body: Any) -> httpx.Response:
-        return httpx.post(f"{self.base}{path}", json=body, timeout=60)
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
+        return httpx.post(f"{self.base}{path}", json=body, timeout=60, headers=headers)
 
-    def get(self, path: str) -> httpx.Response:
-        return httpx.get(f"{self.base}{path}", timeout=60)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return httpx.get(f"{self.base}{path}", timeout=60, headers=headers)
 
     def start_run(self, model_id: str, **overrides: Any) -> str:
         body = {
