@@ -10,7 +10,6 @@ import azure.durable_functions as df
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import LoadModelRequest, ModelRef
-from mlops.staging import stage_base_model
 
 bp = df.Blueprint()
 
@@ -19,6 +18,8 @@ bp = df.Blueprint()
 @telemetry.traced_activity
 async def load_base_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the registered base model; a missing or invalid model raises with a clear reason."""
+    from mlops.staging import stage_base_model  # transformers + huggingface_hub: kept off the cold start
+
     request = LoadModelRequest.model_validate(payload)
     svc = await services()
     staged = await asyncio.to_thread(

@@ -48,6 +48,10 @@ class Settings:
     teams_webhook_url: str | None = None
     approval_signing_keys: SigningKeys | None = None
     approval_reminder_hours: float = 48.0
+    # Identity: the platform's WEBSITE_AUTH_ENABLED (Easy Auth on; identity headers trustworthy) and how many
+    # distinct approvers a run needs (APPROVALS_REQUIRED).
+    auth_enabled: bool = False
+    approvals_required: int = 1
     ui_base_url: str | None = None
     model_studio_url: str | None = None
     # The RAGAS judge (Mistral on Azure AI): on when azure_ai_endpoint is set; the key comes from Key Vault.
@@ -95,13 +99,15 @@ class Settings:
             teams_webhook_url=values.get("TEAMS_WEBHOOK_URL") or None,
             approval_signing_keys=_signing_keys(values),
             approval_reminder_hours=_positive_float(values, "APPROVAL_REMINDER_HOURS", 48.0),
+            auth_enabled=_flag(values, "WEBSITE_AUTH_ENABLED"),
+            approvals_required=_positive_int(values, "APPROVALS_REQUIRED", 1),
             ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
             model_studio_url=values.get("MODEL_STUDIO_URL") or None,
             eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
             dataset_max_bytes=_positive_int(values, "DATASET_MAX_MB", 64) * 1024 * 1024,
             **_judge_settings(values),
             training=_training(values),
-            gate_policy=_gate_policy(values),
+            gate_policy=_gate_policy(values, _positive_int(values, "APPROVALS_REQUIRED", 1)),
         )
 
 
@@ -122,9 +128,9 @@ def _training(values: Mapping[str, str]) -> TrainingSettings:
         raise SettingsError(str(exc)) from exc
 
 
-def _gate_policy(values: Mapping[str, str]) -> GatePolicy:
+def _gate_policy(values: Mapping[str, str], approvals_required: int) -> GatePolicy:
     try:
-        return gate_policy_from_env(values)
+        return gate_policy_from_env(values, approvals_required)
     except GateSettingsError as exc:
         raise SettingsError(str(exc)) from exc
 
@@ -261,6 +267,9 @@ SETTINGS_MODULES = (
 # Local-only alternatives of identity-based settings: in Azure the app gets BLOB_ACCOUNT_URL and
 # ServiceBusConnection__fullyQualifiedNamespace instead (infra/main.bicep gives it no keys).
 LOCAL_ONLY_SETTINGS = frozenset({"BLOB_CONNECTION_STRING", "ServiceBusConnection"})
+
+# Settings the platform sets itself (App Service authentication), never given by infra/main.bicep.
+PLATFORM_SETTINGS = frozenset({"WEBSITE_AUTH_ENABLED"})
 
 
 def setting_names(modules: tuple[Path, ...] = SETTINGS_MODULES) -> tuple[str, ...]:
