@@ -45,7 +45,7 @@ $(INFRA_VENV)/.installed: requirements-infra.txt
 
 install: $(STAMP) node_modules/.package-lock.json
 
-$(STAMP): requirements.txt requirements-dev.txt training_job/requirements.txt constraints.txt
+$(STAMP): requirements.txt requirements-dev.txt training_job/requirements.txt evaluation_job/requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0

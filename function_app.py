@@ -16,7 +16,8 @@ from triggers import (
     timers_outbox,
 )
 
-app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+# No shared function key: App Service authentication (Easy Auth) and the app roles guard every route.
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for blueprint in (
     http_runs.bp,

@@ -11,7 +11,6 @@ from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import LoadModelRequest, ModelRef
 from mlops.registry import RUN_STAGE_TAGS
-from mlops.staging import stage_base_model
 
 bp = df.Blueprint()
 
@@ -21,6 +20,8 @@ bp = df.Blueprint()
 async def load_base_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the registered base model (one version per run, however often retried); a missing or invalid
     model raises with a clear reason."""
+    from mlops.staging import stage_base_model  # transformers + huggingface_hub: kept off the cold start
+
     request = LoadModelRequest.model_validate(payload)
     svc = await services()
     staged = await asyncio.to_thread(

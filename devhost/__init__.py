@@ -4,4 +4,5 @@
 /api, the Durable management API under /runtime/webhooks/durabletask, runs orchestrations through the
 SDK's own replay (devhost.durable), and feeds Service Bus topic triggers from the local broker
 (devhost.servicebus) through the real azure-servicebus SDK. Tests use devhost.host.DevHost in-process.
+Layout: app/ (load and call the app), durable/, servicebus/, http/; host.py composes them.
 """

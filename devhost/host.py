@@ -8,24 +8,25 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Self
 
-from devhost import sdk_session
-from devhost.admin import AdminApi
+from devhost.app.environment import EnvironmentOverlay
+from devhost.app.functions import FunctionIndex
+from devhost.app.loader import load_app
+from devhost.app.settings import HostOptions, read_host_options, read_local_settings
 from devhost.config import DevHostConfig
+from devhost.durable import sdk_session
+from devhost.durable.api import DurableHttpApi
+from devhost.durable.binding import client_binding_json
 from devhost.durable.clock import Clock, ShiftedClock, WallClock
 from devhost.durable.engine import DurableEngine
-from devhost.durable_api import DurableHttpApi
-from devhost.durable_binding import client_binding_json
-from devhost.durable_wiring import activity_handlers, orchestrator_handlers
-from devhost.environment import EnvironmentOverlay
-from devhost.functions import FunctionIndex
-from devhost.host_broker import start_broker, stop_broker, use_local_broker
-from devhost.http_server import FunctionRoutes, HttpServer
-from devhost.loader import load_app
+from devhost.durable.wiring import activity_handlers, orchestrator_handlers
+from devhost.http.admin import AdminApi
+from devhost.http.server import FunctionRoutes, HttpServer
+from devhost.http.webhooks import WebhookReceiver
+from devhost.identity import AuthRoutes, LocalIdentityProvider, easy_auth
 from devhost.servicebus.broker import LocalServiceBusBroker
-from devhost.servicebus_dispatch import TriggerDispatcher
-from devhost.settings import HostOptions, read_host_options, read_local_settings
+from devhost.servicebus.dispatch import TriggerDispatcher
+from devhost.servicebus.hosting import start_broker, stop_broker, use_local_broker
 from devhost.timers.dispatcher import TimerDispatcher, manual_run_route
-from devhost.webhooks import WebhookReceiver
 
 log = logging.getLogger("devhost")
 
@@ -49,6 +50,7 @@ class DevHost:
         self.dispatchers: list[TriggerDispatcher] = []
         self.timers: list[TimerDispatcher] = []
         self.webhooks: WebhookReceiver | None = None
+        self.identity: LocalIdentityProvider | None = None
         self._options = HostOptions()
 
     @property
@@ -63,6 +65,9 @@ class DevHost:
         cfg, app_dir = self.config, self.config.app_dir.resolve()
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
         self._env.set(cfg.env, override=True)
+        # As the platform does when App Service authentication is on (devhost always plays that part).
+        self._env.set({"WEBSITE_AUTH_ENABLED": "True"}, override=False)
+        self.identity = LocalIdentityProvider.load_or_create(cfg.state_dir)
         self._env.set(read_local_settings(app_dir), override=False)
         if cfg.broker:
             self.broker = await start_broker(cfg, app_dir)
@@ -76,6 +81,7 @@ class DevHost:
             clock=self.clock,
             task_hub=options.task_hub,
             max_concurrent_activities=options.max_concurrent_activities,
+            versioning=options.versioning,
         )
         await engine.start()
         self.engine = engine
@@ -84,7 +90,7 @@ class DevHost:
         log.info("devhost ready on %s", self.base_url)
 
     async def _start_http(self, options: HostOptions) -> None:
-        assert self.index is not None and self.engine is not None
+        assert self.index is not None and self.engine is not None and self.identity is not None
         sdk_session.forget_foreign_session()
         functions = FunctionRoutes(
             self.index.http,
@@ -98,12 +104,15 @@ class DevHost:
             engine=self.engine,
             busy=self._trigger_backlog,
             functions=names + [t.function.name for t in self.index.timers],
+            state_dir=self.config.state_dir,
         )
         durable = DurableHttpApi(self.engine, options.task_hub)
         self.webhooks = WebhookReceiver(self.config.state_dir / "webhooks")
+        auth = AuthRoutes(self.identity)
         timers = manual_run_route(lambda: self.timers)
-        routes = [*admin.routes(), timers, *self.webhooks.routes(), *durable.routes(), functions.route()]
-        self.server = HttpServer(routes, self.config.host, self.config.port)
+        routes = [*admin.routes(), timers, *self.webhooks.routes(), *durable.routes(), *auth.routes()]
+        routes.append(functions.route())
+        self.server = HttpServer(routes, self.config.host, self.config.port, [easy_auth(self.identity)])
         await self.server.start()
         for line in functions.describe(self.server.origin):
             log.info("  %s", line)

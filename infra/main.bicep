@@ -64,19 +64,24 @@ param azureAiApiKey string = ''
 })
 param approvalSigningSecret string
 
-@description('Token audience the UI requests for the API (API_SCOPE, api://<client id>/.default); empty: no bearer token.')
-param uiApiScope string = ''
+@description('Client id of the Entra app registration users sign in with, on the API (App Service authentication) and the UI (Container Apps authentication). Its app roles are entraAppRoles below.')
+param entraClientId string
 
-@description('Function key the UI sends as x-functions-key (Key Vault secret ui-api-key); empty: none.')
+@description('Client secret of that registration (Key Vault secret entra-client-secret): the platform redeems browser sign-ins with it.')
 @secure()
-param uiApiKey string = ''
+param entraClientSecret string
 
-@description('Comma-separated users who see the approval buttons in the UI; empty: anyone the API accepts.')
-param uiApprovers string = ''
+@description('Distinct approvers a run needs before it goes to production (APPROVALS_REQUIRED).')
+@minValue(1)
+@maxValue(5)
+param approvalsRequired int = 1
 
 param trainingTimeoutMinutes int = 120
 param approvalTimeoutHours int = 72
 param approvalReminderHours int = 48
+@description('Distinct approvers a run needs before go_prod (the requester never counts).')
+@minValue(1)
+param approvalsRequired int = 1
 
 var namePrefix = 'mlops-${environmentName}'
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -88,6 +93,45 @@ var functionAppName = 'func-${namePrefix}-${token}'
 var storageAccountName = take('stmlops${token}', 24)
 var keyVaultName = take('kv-mlops-${token}', 24)
 var deploymentContainerName = 'app-package'
+var tokenStoreContainerName = 'ui-token-store'
+
+// The app roles of the Entra registration (entraClientId): only requesters start runs, only approvers
+// decide. The ids are fixed so that re-applying keeps users' assignments. Bicep cannot write an existing
+// registration without the Microsoft Graph extension, which the offline checks here cannot parse, so the
+// registration is declared here (app roles, the API scope the UI signs in for, redirect URIs), output as
+// ENTRA_APPLICATION and applied with a Graph PATCH by the azd postprovision hook and the pipeline.
+var entraAppRoles = [
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d01'
+    value: 'requester'
+    displayName: 'Requester'
+    description: 'Registers datasets and starts release runs.'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d02'
+    value: 'approver'
+    displayName: 'Approver'
+    description: 'Approves or rejects a release to production (never a run they started).'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d03'
+    value: 'operator'
+    displayName: 'Operator'
+    description: 'Lists dead-lettered messages and re-drives them (each action audited).'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
+]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${namePrefix}'
@@ -123,6 +167,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: storageAccountName
     deploymentContainerName: deploymentContainerName
+    taskHubName: 'MLOpsReleaseHub'
+    tokenStoreContainerName: tokenStoreContainerName
   }
 }
 
@@ -193,8 +239,8 @@ var judgeSecret = {
 var teamsSecret = {
   'teams-webhook-url': teamsWebhookUrl
 }
-var uiApiKeySecret = {
-  'ui-api-key': uiApiKey
+var entraSecret = {
+  'entra-client-secret': entraClientSecret
 }
 var signingSecret = {
   'approval-signing-keys': 'k1:${approvalSigningSecret}'
@@ -210,10 +256,10 @@ module keyVault 'modules/keyvault.bicep' = {
     secrets: union(
       databaseSecret,
       signingSecret,
+      entraSecret,
       empty(hfToken) ? {} : hfTokenSecret,
       empty(azureAiApiKey) ? {} : judgeSecret,
-      empty(teamsWebhookUrl) ? {} : teamsSecret,
-      empty(uiApiKey) ? {} : uiApiKeySecret
+      empty(teamsWebhookUrl) ? {} : teamsSecret
     )
   }
 }
@@ -253,6 +299,7 @@ var appSettings = {
   TRAINING_MAX_STEPS: ''
   APPROVAL_TIMEOUT_HOURS: string(approvalTimeoutHours)
   APPROVAL_REMINDER_HOURS: string(approvalReminderHours)
+  APPROVALS_REQUIRED: string(approvalsRequired)
   APPROVAL_SIGNING_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/approval-signing-keys/)'
   TEAMS_WEBHOOK_URL: empty(teamsWebhookUrl) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/teams-webhook-url/)'
   PUBLIC_BASE_URL: 'https://${functionAppName}.azurewebsites.net'
@@ -292,6 +339,8 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: deploymentContainerName
     subnetId: network.outputs.functionsSubnetId
     appSettings: appSettings
+    entraClientId: entraClientId
+    entraClientSecretReference: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/entra-client-secret/)'
   }
 }
 
@@ -308,11 +357,11 @@ module containerApps 'modules/container-apps.bicep' = {
     registryLoginServer: registry.outputs.loginServer
     uiImage: uiImage
     apiUrl: 'https://${functionAppName}.azurewebsites.net/api'
-    apiScope: uiApiScope
-    apiKeySecretName: empty(uiApiKey) ? '' : 'ui-api-key'
+    entraClientId: entraClientId
+    entraClientSecretName: 'entra-client-secret'
     keyVaultName: keyVault.outputs.name
+    tokenStoreContainerUri: '${storage.outputs.blobEndpoint}${tokenStoreContainerName}'
     azuremlWorkspaceId: mlWorkspace.outputs.workspaceId
-    uiApprovers: uiApprovers
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   }
 }
@@ -393,6 +442,11 @@ module roles 'modules/role-assignments.bicep' = {
   scope: rg
   params: {
     storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    hostContainers: storage.outputs.hostContainers
+    taskHubQueues: storage.outputs.taskHubQueues
+    taskHubTables: storage.outputs.taskHubTables
+    tokenStoreContainerName: tokenStoreContainerName
     serviceBusNamespaceName: servicebus.outputs.namespaceName
     topicName: servicebus.outputs.topicName
     keyVaultName: keyVault.outputs.name
@@ -443,4 +497,33 @@ output SERVICE_UI_NAME string = containerApps.outputs.uiName
 output SERVICE_UI_URI string = 'https://${containerApps.outputs.uiFqdn}'
 output AZUREML_WORKSPACE_NAME string = mlWorkspace.outputs.workspaceName
 output AZUREML_COMPUTE_NAME string = mlWorkspace.outputs.computeName
+// Applied to the Entra registration after provisioning (azure.yaml postprovision, deploy-stage.yml).
+output ENTRA_CLIENT_ID string = entraClientId
+output ENTRA_APPLICATION object = {
+  identifierUris: [
+    'api://${entraClientId}'
+  ]
+  appRoles: entraAppRoles
+  api: {
+    requestedAccessTokenVersion: 2
+    oauth2PermissionScopes: [
+      {
+        id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d10'
+        value: 'user_impersonation'
+        type: 'User'
+        isEnabled: true
+        adminConsentDisplayName: 'Use the MLOps release API as the signed-in user'
+        adminConsentDescription: 'The UI calls the API with the signed-in user\'s identity and roles.'
+        userConsentDisplayName: 'Use the MLOps release API as you'
+        userConsentDescription: 'The UI calls the API with your identity and roles.'
+      }
+    ]
+  }
+  web: {
+    redirectUris: [
+      'https://${functionApp.outputs.defaultHostname}/.auth/login/aad/callback'
+      'https://${containerApps.outputs.uiFqdn}/.auth/login/aad/callback'
+    ]
+  }
+}
 output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = servicebus.outputs.fullyQualifiedNamespace

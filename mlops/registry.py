@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from mlflow import MlflowClient
-from mlflow.exceptions import MlflowException
-from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, RESOURCE_DOES_NOT_EXIST, ErrorCode
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+# mlflow is imported on first use, never at import: the Function App's cold start must not pay for it
+# (the app installs the slim mlflow-skinny client; see docs/architecture.md).
 
 # The tags that make a version this run's result of one stage: its attempt-independent key.
 RUN_STAGE_TAGS = ("run_id", "lifecycle")
@@ -50,12 +53,25 @@ class ModelRegistry:
     """Register model versions whose source is the weights' URI, and read or set their tags."""
 
     def __init__(self, tracking_uri: str, registry_uri: str | None = None) -> None:
-        self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=registry_uri or tracking_uri)
+        self._tracking_uri = tracking_uri
+        self._registry_uri = registry_uri or tracking_uri
+        self._built: MlflowClient | None = None
+
+    @property
+    def _client(self) -> MlflowClient:
+        if self._built is None:
+            from mlflow import MlflowClient
+
+            self._built = MlflowClient(tracking_uri=self._tracking_uri, registry_uri=self._registry_uri)
+        return self._built
 
     def register_model(
         self, name: str, source_uri: str, tags: Mapping[str, str] | None = None
     ) -> RegisteredModelVersion:
         """Create the registered model ``name`` if absent and add a version pointing at ``source_uri``."""
+        from mlflow.exceptions import MlflowException
+        from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, ErrorCode
+
         try:
             self._client.create_registered_model(name)
         except MlflowException as exc:
@@ -70,6 +86,9 @@ class ModelRegistry:
     def find_version(self, name: str, tags: Mapping[str, str]) -> RegisteredModelVersion | None:
         """The oldest version of ``name`` carrying every one of ``tags`` (filtered here: a name filter is what
         every registry, Azure ML included, supports), or None."""
+        from mlflow.exceptions import MlflowException
+        from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
+
         try:
             versions = self._client.search_model_versions(f"name = '{name}'")
         except MlflowException as exc:
@@ -92,6 +111,8 @@ class ModelRegistry:
 
     def set_tags(self, ref: RegisteredModelVersion, tags: Mapping[str, str]) -> None:
         """Set (overwrite) each tag on the version; idempotent."""
+        from mlflow.exceptions import MlflowException
+
         try:
             for key, value in tags.items():
                 self._client.set_model_version_tag(ref.name, ref.version, key, str(value))
@@ -100,6 +121,8 @@ class ModelRegistry:
 
     def get_tags(self, ref: RegisteredModelVersion) -> dict[str, str]:
         """The version's tags."""
+        from mlflow.exceptions import MlflowException
+
         try:
             return dict(self._client.get_model_version(ref.name, ref.version).tags)
         except MlflowException as exc:
@@ -107,6 +130,8 @@ class ModelRegistry:
 
     def get_source(self, ref: RegisteredModelVersion) -> str:
         """Where the version's weights are (the ``source_uri`` it was registered with)."""
+        from mlflow.exceptions import MlflowException
+
         try:
             return str(self._client.get_model_version(ref.name, ref.version).source)
         except MlflowException as exc:

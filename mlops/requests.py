@@ -40,8 +40,9 @@ class RunRequest(_Body):
 
 
 class ApprovalRequest(_Body):
+    """A decision; who decides is the signed-in principal, never a field of the body."""
+
     decision: Literal["approve", "reject"]
-    approver: str = Field(min_length=1, max_length=256)
     comment: str | None = Field(default=None, max_length=4000)
     via: Literal["api", "ui"] = "api"
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mlops import events
+from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
 from mlops.evaluation import MetricWeights
 from mlops.outbox import OutboxRelay, outbox_message
@@ -29,7 +30,7 @@ class NotAwaitingApproval(RuntimeError):
     """The run is in a status where no decision can be taken."""
 
 
-async def create_run(svc: Services, request: RunRequest, created_by: str | None = None) -> RunRecord:
+async def create_run(svc: Services, request: RunRequest, created_by: Principal) -> RunRecord:
     """Insert the run with its ``run.created`` outbox row in one transaction, then publish the row; a failed
     publish leaves it to the outbox relay (the run is never lost, and never started without its row)."""
     dataset = await svc.store.get_dataset(request.dataset)
@@ -61,7 +62,7 @@ async def create_run(svc: Services, request: RunRequest, created_by: str | None 
         task_type=request.task_type,
         ml_score_threshold=request.ml_score_threshold,
         metric_weights=weights,
-        created_by=created_by,
+        created_by=created_by.name,
     )
 
     created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
@@ -72,14 +73,14 @@ async def create_run(svc: Services, request: RunRequest, created_by: str | None 
 
 
 async def decide(
-    svc: Services, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str = "api"
+    svc: Services, run_id: str, request: ApprovalRequest, approver: Principal, raise_event: RaiseEvent, via: str = "api"
 ) -> ApprovalRecord:
     """Record the decision once, then raise ``ApprovalDecision``; a failed delivery withdraws the record."""
-    return await record_and_raise(svc.store, run_id, request, raise_event, via)
+    return await record_and_raise(svc.store, run_id, request, approver, raise_event, via)
 
 
 async def record_and_raise(
-    store: RunStore, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str
+    store: RunStore, run_id: str, request: ApprovalRequest, approver: Principal, raise_event: RaiseEvent, via: str
 ) -> ApprovalRecord:
     """``decide`` over the store alone (the decision link's flow shares it)."""
     run = await store.get_run(run_id)
@@ -87,10 +88,10 @@ async def record_and_raise(
         raise RunNotFound(run_id)
     if run.status != "awaiting_approval":
         raise NotAwaitingApproval(f"run {run_id} is {run.status}, not awaiting approval")
-    record = await store.record_approval(run_id, request.decision, request.approver, request.comment, via)
+    record = await store.record_approval(run_id, request.decision, approver.name, request.comment, via)
     payload = {
         "decision": request.decision,
-        "approver": request.approver,
+        "approver": approver.name,
         "comment": request.comment,
         "via": via,
     }

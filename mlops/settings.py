@@ -45,6 +45,10 @@ class Settings:
     teams_webhook_url: str | None = None
     approval_signing_keys: SigningKeys | None = None
     approval_reminder_hours: float = 48.0
+    # Identity: the platform's WEBSITE_AUTH_ENABLED (Easy Auth on; identity headers trustworthy) and how many
+    # distinct approvers a run needs (APPROVALS_REQUIRED).
+    auth_enabled: bool = False
+    approvals_required: int = 1
     ui_base_url: str | None = None
     model_studio_url: str | None = None
     # The RAGAS judge (Mistral on Azure AI): on when azure_ai_endpoint is set; the key comes from Key Vault.
@@ -90,6 +94,8 @@ class Settings:
             teams_webhook_url=values.get("TEAMS_WEBHOOK_URL") or None,
             approval_signing_keys=_signing_keys(values),
             approval_reminder_hours=_positive_float(values, "APPROVAL_REMINDER_HOURS", 48.0),
+            auth_enabled=_flag(values, "WEBSITE_AUTH_ENABLED"),
+            approvals_required=_positive_int(values, "APPROVALS_REQUIRED", 1),
             ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
             model_studio_url=values.get("MODEL_STUDIO_URL") or None,
             eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
@@ -234,6 +240,9 @@ SETTINGS_MODULES = (Path(__file__), Path(__file__).parent / "training" / "backen
 # Local-only alternatives of identity-based settings: in Azure the app gets BLOB_ACCOUNT_URL and
 # ServiceBusConnection__fullyQualifiedNamespace instead (infra/main.bicep gives it no keys).
 LOCAL_ONLY_SETTINGS = frozenset({"BLOB_CONNECTION_STRING", "ServiceBusConnection"})
+
+# Settings the platform sets itself (App Service authentication), never given by infra/main.bicep.
+PLATFORM_SETTINGS = frozenset({"WEBSITE_AUTH_ENABLED"})
 
 
 def setting_names(modules: tuple[Path, ...] = SETTINGS_MODULES) -> tuple[str, ...]:

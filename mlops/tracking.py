@@ -6,13 +6,15 @@ SQLite store the report artifacts land next to the database, beside the job's mo
 
 from __future__ import annotations
 
-from typing import Any
-
-import mlflow
+from typing import TYPE_CHECKING, Any
 
 from mlops.evaluation import EvaluationResult
 from mlops.evaluation.report import report_json, report_markdown
-from training_job.experiments import experiment_id
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+# mlflow is imported in the calls, never at import: the Function App's cold start must not pay for it.
 
 
 def log_evaluation(
@@ -24,7 +26,11 @@ def log_evaluation(
 ) -> str:
     """Log the metrics, weights, MLScore, the NaN-policy decision, the judge's usage and the report
     (JSON + Markdown artifacts) into the release run's one evaluation run (a retry reuses it); returns its id."""
-    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    from mlflow import MlflowClient
+
+    from training_job.experiments import experiment_id
+
+    client = MlflowClient(tracking_uri=tracking_uri)
     mlflow_id = _evaluation_run(client, experiment_id(client, experiment_name, tracking_uri), run_id)
     for name, value in result.metrics.items():
         if value is not None:
@@ -41,7 +47,7 @@ def log_evaluation(
     return mlflow_id
 
 
-def _evaluation_run(client: mlflow.MlflowClient, experiment: str, run_id: str) -> str:
+def _evaluation_run(client: MlflowClient, experiment: str, run_id: str) -> str:
     """The MLflow run of this release run's evaluation: found by its tags, created only when absent."""
     found = client.search_runs(
         [experiment], filter_string=f"tags.run_id = '{run_id}' and tags.stage = 'evaluation'", max_results=1
@@ -52,7 +58,7 @@ def _evaluation_run(client: mlflow.MlflowClient, experiment: str, run_id: str) -
     return str(run.info.run_id)
 
 
-def _log_decision(client: mlflow.MlflowClient, mlflow_id: str, result: EvaluationResult) -> None:
+def _log_decision(client: MlflowClient, mlflow_id: str, result: EvaluationResult) -> None:
     """The NaN-policy verdict and its numbers, and the judge's calls, tokens and cost."""
     client.set_tag(mlflow_id, "nan_policy", "failed" if result.failure else "passed")
     if result.failure:
@@ -68,7 +74,9 @@ def _log_decision(client: mlflow.MlflowClient, mlflow_id: str, result: Evaluatio
 def run_metrics(tracking_uri: str, experiment_name: str, run_id: str) -> list[dict[str, Any]]:
     """Every MLflow run tagged with the release run's id in its experiment (training job, evaluation),
     oldest first, each with its metrics' full histories (step, value, timestamp)."""
-    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=tracking_uri)
     experiment = client.get_experiment_by_name(experiment_name)
     if experiment is None:
         return []
@@ -78,7 +86,7 @@ def run_metrics(tracking_uri: str, experiment_name: str, run_id: str) -> list[di
     return [_run_view(client, run) for run in found]
 
 
-def _run_view(client: mlflow.MlflowClient, run: Any) -> dict[str, Any]:
+def _run_view(client: MlflowClient, run: Any) -> dict[str, Any]:
     tags = dict(run.data.tags)
     stage = tags.get("stage") or ("training" if tags.get("mlops.component") == "training_job" else "other")
     histories = {

@@ -94,6 +94,7 @@ def record(
             "message": message,
             "decision": decision,
             "since": context.current_utc_datetime.isoformat(),
+            "version": context.version,
         }
     )
     yield call(context, "record_status", update)

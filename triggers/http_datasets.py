@@ -9,16 +9,19 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
+from mlops.approvals.identity import REQUESTER
 from mlops.bootstrap import services
 from mlops.datasets import InvalidDataset, count_rows, preview_rows
 from mlops.requests import DatasetRequest, InvalidRequest, parse_body
 from mlops.store import DatasetRecord
+from triggers.http_identity import signed_in
 from triggers.http_responses import error, invalid, json_response, query_int
 
 bp = df.Blueprint()
 
 
 @bp.route(route="datasets", methods=["GET"])
+@signed_in()
 async def list_datasets(req: func.HttpRequest) -> func.HttpResponse:
     """All registered datasets with their row counts."""
     records = await (await services()).store.list_datasets()
@@ -26,6 +29,7 @@ async def list_datasets(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="datasets", methods=["POST"])
+@signed_in(REQUESTER)
 async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
     """201 once both files are validated in Blob; 409 if the name exists; 422 naming the bad field."""
     svc = await services()
@@ -56,6 +60,7 @@ async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="datasets/{name}/rows", methods=["GET"])
+@signed_in()
 async def preview_dataset(req: func.HttpRequest) -> func.HttpResponse:
     """The first ``limit`` rows (default 5) of the ``split`` (train or eval) file; 404 unknown dataset or file."""
     split = req.params.get("split") or "train"

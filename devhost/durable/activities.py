@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from devhost.durable import history, invoke
+from devhost.durable import history, worker
 from devhost.durable.clock import Clock
 from devhost.durable.errors import missing_function
 from devhost.durable.history import Event
@@ -36,9 +36,9 @@ class ActivityRunner:
             function = self._activities.get(item.name)
             log.debug("activity %s (task %d of %s) started", item.name, item.task_id, item.instance_id)
             if function is None:
-                output = invoke.ActivityOutput(None, missing_function(item.name, "activity"), "")
+                output = worker.ActivityOutput(None, missing_function(item.name, "activity"), "")
             else:
-                output = await invoke.run_activity(item.name, function, item.input, self._pool)
+                output = await worker.run_activity(item.name, function, item.input, self._pool)
         now = clock.now()
         if output.reason is None:
             log.debug("activity %s (task %d of %s) completed", item.name, item.task_id, item.instance_id)

@@ -15,8 +15,7 @@ from typing import Any
 
 from mlops.evaluation.errors import EvaluationFailed
 from mlops.evaluation.judge import Judge
-from mlops.evaluation.judge_metrics import JUDGE_METRICS
-from mlops.evaluation.mlscore import METRIC_NAMES, MetricWeights
+from mlops.evaluation.mlscore import JUDGE_METRICS, METRIC_NAMES, MetricWeights
 from mlops.evaluation.policy import assess
 from mlops.evaluation.rows import PredictionRow
 from mlops.evaluation.scoring import ScoredRows, ascore_rows, judge_metric_names

@@ -20,9 +20,9 @@ from mlops.evaluation.judge import Judge
 from mlops.evaluation.judge_cache import cache_key
 from mlops.evaluation.judge_llm import JudgeLLM, embed_texts
 from mlops.evaluation.metrics import Scorer
+from mlops.evaluation.mlscore import JUDGE_METRICS
 from mlops.evaluation.rows import PredictionRow
 
-JUDGE_METRICS = ("faithfulness", "answer_relevancy", "context_precision", "llm_context_recall", "answer_correctness")
 RESPONSE_METRICS = frozenset({"faithfulness", "answer_relevancy", "answer_correctness"})
 REFERENCE_METRICS = frozenset({"context_precision", "llm_context_recall", "answer_correctness"})
 

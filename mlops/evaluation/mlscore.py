@@ -25,6 +25,9 @@ from dataclasses import asdict, dataclass, field, fields
 
 from mlops.evaluation.errors import EvaluationFailed, InvalidWeights
 
+# The RAGAS LLM metrics the judge scores (judge_metrics.py); named here so that light code needs no ragas.
+JUDGE_METRICS = ("faithfulness", "answer_relevancy", "context_precision", "llm_context_recall", "answer_correctness")
+
 
 @dataclass(frozen=True)
 class MetricWeights:

@@ -14,10 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlops.evaluation.embeddings import load_embeddings
 from mlops.evaluation.judge import Judge
-from mlops.evaluation.judge_metrics import JUDGE_METRICS, build_judge_scorers, score_judge
-from mlops.evaluation.metrics import build_scorers, score_row
+from mlops.evaluation.mlscore import JUDGE_METRICS
 from mlops.evaluation.rows import PredictionRow
 
 
@@ -61,6 +59,12 @@ async def ascore_rows(
 ) -> ScoredRows:
     """LLM-free metrics of every row, plus judge_metrics (judge_metric_names of the whole set) when a
     judge is given; a metric that raises on a sample is a missing score and its first error is kept."""
+    # Imported here: the scorers pull in ragas, sentence-transformers and torch, which only the scoring job
+    # loads; the Function App's fan-in merges and summarises ScoredRows without them.
+    from mlops.evaluation.embeddings import load_embeddings
+    from mlops.evaluation.judge_metrics import build_judge_scorers, score_judge
+    from mlops.evaluation.metrics import build_scorers, score_row
+
     scorers = build_scorers(load_embeddings(embeddings_dir), rows)
     errors: dict[str, str] = {}
     samples = [await score_row(row, scorers, errors) for row in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,21 +64,40 @@ def stack_env(
     }
 
 
+REQUESTER = "riley.requester@contoso.com"
+APPROVER = "ana.approver@contoso.com"
+
+
 @dataclass
 class Api:
-    """The HTTP API as a user drives it, plus the host's virtual clock."""
+    """The HTTP API as a signed-in user drives it (a requester unless ``as_user`` says otherwise), plus the
+    host's virtual clock."""
 
     devhost: RunningDevHost
+    user: str = REQUESTER
+    roles: tuple[str, ...] = ("requester",)
 
     @property
     def base(self) -> str:
         return f"{self.devhost.base_url}/api"
 
-    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
-        return httpx.post(f"{self.base}{path}", json=body, timeout=60, headers=headers)
+    def as_user(self, user: str, roles: Sequence[str] = ("approver",)) -> Api:
+        """The same API driven by another signed-in user."""
+        return Api(self.devhost, user, tuple(roles))
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
-        return httpx.get(f"{self.base}{path}", timeout=60, headers=headers)
+    def headers(self) -> dict[str, str]:
+        """The bearer token devhost's local identity provider issues for this user."""
+        identity = self.devhost.host.identity
+        assert identity is not None, "devhost has no identity provider"
+        return {"Authorization": f"Bearer {identity.issue(self.user, self.roles)}"}
+
+    def post(self, path: str, body: Any = None, *, content: bytes | None = None) -> httpx.Response:
+        if content is not None:
+            return httpx.post(f"{self.base}{path}", content=content, headers=self.headers(), timeout=60)
+        return httpx.post(f"{self.base}{path}", json=body, headers=self.headers(), timeout=60)
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(f"{self.base}{path}", headers=self.headers(), timeout=60)
 
     def start_run(self, model_id: str, **overrides: Any) -> str:
         body = {

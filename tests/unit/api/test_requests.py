@@ -54,10 +54,16 @@ def test_a_body_that_is_not_an_object_is_a_400(raw):
 
 
 def test_approval_request_accepts_only_approve_or_reject():
-    assert parse_body(ApprovalRequest, b'{"decision": "approve", "approver": "ana"}').decision == "approve"
+    assert parse_body(ApprovalRequest, b'{"decision": "approve"}').decision == "approve"
     with pytest.raises(InvalidRequest) as caught:
-        parse_body(ApprovalRequest, b'{"decision": "maybe", "approver": ""}')
-    assert set(caught.value.fields) == {"decision", "approver"}
+        parse_body(ApprovalRequest, b'{"decision": "maybe"}')
+    assert set(caught.value.fields) == {"decision"}
+
+
+def test_approval_request_refuses_an_approver_named_in_the_body():
+    with pytest.raises(InvalidRequest) as caught:
+        parse_body(ApprovalRequest, b'{"decision": "approve", "approver": "someone-else@contoso.com"}')
+    assert set(caught.value.fields) == {"approver"}
 
 
 def test_dataset_request_requires_blob_jsonl_uris():

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mlops.approvals.identity import entra_principal
 from mlops.approvals.tokens import ApprovalClaims, BadSignature, MalformedToken, SigningKeys, TokenExpired
 
 NOW = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
@@ -73,12 +72,3 @@ def test_malformed_tokens_are_refused_with_400(token):
 def test_bad_key_settings_are_refused(text):
     with pytest.raises(ValueError):
         SigningKeys.parse(text)
-
-
-def test_entra_identity_from_easy_auth_headers():
-    principal = {"claims": [{"typ": "name", "val": "Ana"}, {"typ": "preferred_username", "val": "ana@contoso.com"}]}
-    encoded = base64.b64encode(json.dumps(principal).encode()).decode()
-    assert entra_principal({"x-ms-client-principal-name": "bo@contoso.com"}) == "bo@contoso.com"
-    assert entra_principal({"x-ms-client-principal": encoded}) == "ana@contoso.com"
-    assert entra_principal({"x-ms-client-principal": "not base64!"}) is None
-    assert entra_principal({}) is None

@@ -1,0 +1,1 @@
+"""The Function App as the Python worker sees it: settings, import, indexing, binding checks, invocation."""
