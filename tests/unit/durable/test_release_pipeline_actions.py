@@ -127,6 +127,6 @@ def test_a_permanent_failure_fails_the_run_at_once_with_its_reason_and_no_retry(
         history.task_completed(START, 5, json.dumps(PermanentFailure(permanent_failure=reason).to_json()))
     )
     state = replay(HANDLER, builder)
-    assert state["customStatus"] == {"status": "failed", "message": reason}
+    assert state["customStatus"] == {"status": "failed", "message": reason, "version": ""}
     assert [a.name for a in scheduled(state)].count("plan_evaluation") == 1
     assert json.loads(scheduled(state)[-1].input or "")["status"] == "failed"
