@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.evaluation import read_predictions
@@ -19,6 +20,7 @@ bp = df.Blueprint()
 
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
+@permanent_failures_returned
 async def score_evaluation_batch(payload: dict[str, Any]) -> dict[str, Any]:
     """Write the batch's per-sample scores, first errors and judge usage to Blob beside the predictions and
     return that URI with its missing-score count; a retry rewrites the same blob."""

@@ -133,6 +133,15 @@ class EventPublisher:
     async def publish(self, event: LifecycleEvent) -> None:
         await self.send(event.to_message())
 
+    def client(self) -> ServiceBusClient:
+        """A new client on the publisher's namespace (the operator routes read dead-letter queues with it)."""
+        client: ServiceBusClient = self._client_factory()
+        return client
+
+    @property
+    def topic(self) -> str:
+        return self._topic
+
     async def send(self, message: ServiceBusMessage) -> None:
         """Send one prepared message to the topic."""
         async with self._client_factory() as client, client.get_topic_sender(self._topic) as sender:

@@ -17,17 +17,19 @@ from mlops.payloads import (
     PipelineInput,
     PlanRequest,
 )
-from orchestrations.steps import Steps, call
+from orchestrations.steps import Steps, call, checked
 
 
 def evaluate(context: df.DurableOrchestrationContext, run: PipelineInput, predictions_uri: str) -> Steps:
     """Score the predictions in batches and return the fan-in's outcome (MLScore, passed)."""
     plan = EvaluationPlan.model_validate(
-        (
-            yield call(
-                context,
-                "plan_evaluation",
-                PlanRequest(run_id=run.run_id, predictions_uri=predictions_uri, metric_weights=run.metric_weights),
+        checked(
+            (
+                yield call(
+                    context,
+                    "plan_evaluation",
+                    PlanRequest(run_id=run.run_id, predictions_uri=predictions_uri, metric_weights=run.metric_weights),
+                )
             )
         )
     )
@@ -49,6 +51,6 @@ def evaluate(context: df.DurableOrchestrationContext, run: PipelineInput, predic
         experiment_name=run.experiment_name,
         metric_weights=run.metric_weights,
         ml_score_threshold=run.ml_score_threshold,
-        batches=[BatchScores.model_validate(batch) for batch in scored],  # task_all keeps the batches' order
+        batches=[BatchScores.model_validate(checked(batch)) for batch in scored],  # task_all keeps the batches' order
     )
-    return EvaluationOutcome.model_validate((yield call(context, "evaluate_model", request)))
+    return EvaluationOutcome.model_validate(checked((yield call(context, "evaluate_model", request))))

@@ -112,7 +112,7 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
 
 def _fail(context: df.DurableOrchestrationContext, run: PipelineInput, reason: str) -> Steps:
     """Record the failure; each step is attempted even if an earlier one fails, so the run never hangs."""
-    context.set_custom_status({"status": "failed", "message": reason})
+    context.set_custom_status({"status": "failed", "message": reason, "version": context.version})
     steps = [
         (
             "record_status",

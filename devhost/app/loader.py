@@ -21,6 +21,7 @@ from devhost.app.functions import (
     FunctionLoadError,
     HttpFunction,
     ServiceBusFunction,
+    TimerFunction,
     UserFunction,
 )
 
@@ -115,6 +116,8 @@ def _add(index: FunctionIndex, function: UserFunction) -> None:
                 connection=str(binding.get("connection") or "AzureWebJobsServiceBus"),
             )
         )
+    elif kind == "timerTrigger":
+        index.timers.append(TimerFunction(function, str(binding["schedule"]), bool(binding.get("runOnStartup"))))
     elif kind == "orchestrationTrigger":
         _add_durable(index.orchestrators, str(binding.get("orchestration") or function.name), function)
     elif kind == "entityTrigger":  # entity names are case-insensitive (the scheduler id lowercases them)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from devhost.app.functions import HttpFunction
 from devhost.app.invoke import invoke
@@ -83,8 +84,10 @@ class PortInUseError(RuntimeError):
 class HttpServer:
     """An aiohttp server bound to host:port (port 0 picks a free one)."""
 
-    def __init__(self, routes: Sequence[web.RouteDef], host: str, port: int) -> None:
-        self._app = web.Application(client_max_size=100 * 1024 * 1024)
+    def __init__(
+        self, routes: Sequence[web.RouteDef], host: str, port: int, middlewares: Sequence[Middleware] = ()
+    ) -> None:
+        self._app = web.Application(client_max_size=100 * 1024 * 1024, middlewares=list(middlewares))
         self._app.add_routes(routes)
         self._host, self._requested_port = host, port
         self._runner: web.AppRunner | None = None

@@ -9,7 +9,7 @@ import httpx
 from azure.servicebus import ServiceBusClient, ServiceBusMessage
 
 from mlops import events
-from tests.e2e.conftest import Api, servicebus_connection, wait_until
+from tests.e2e.conftest import APPROVER, Api, servicebus_connection, wait_until
 
 TOPIC = "mlops-events"
 
@@ -70,6 +70,6 @@ def test_devhost_restart_mid_training_resumes_the_run(devhost_factory, tiny_mode
     with devhost_factory() as devhost:
         api = Api(devhost)
         api.wait_for(run_id, {"awaiting_approval"})
-        assert api.post(f"/runs/{run_id}/approval", {"decision": "approve", "approver": "ana"}).status_code == 202
+        assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 202
         run = api.wait_for(run_id, {"completed", "failed"})
     assert (run["status"], run["decision"]) == ("completed", "go_prod")

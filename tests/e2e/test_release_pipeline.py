@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mlflow
 
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import APPROVER, Api
 
 
 def _tags(tracking_uri: str, name: str, run_id: str) -> dict[str, str]:
@@ -47,13 +47,11 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         assert run["ml_score"] is not None and run["orchestration"]["custom_status"]["status"] == "awaiting_approval"
         assert "approval_requested card" in _cards(run)
 
-    assert (
-        api.post(f"/runs/{approved}/approval", {"decision": "approve", "approver": "ana", "comment": "ok"}).status_code
-        == 202
-    )
-    assert api.post(f"/runs/{declined}/approval", {"decision": "reject", "approver": "bo"}).status_code == 202
-    second = api.post(f"/runs/{approved}/approval", {"decision": "reject", "approver": "eve"})
-    assert second.status_code == 409 and "ana" in second.json()["message"]
+    ana, bo, eve = (api.as_user(f"{name}@contoso.com") for name in ("ana", "bo", "eve"))
+    assert ana.post(f"/runs/{approved}/approval", {"decision": "approve", "comment": "ok"}).status_code == 202
+    assert bo.post(f"/runs/{declined}/approval", {"decision": "reject"}).status_code == 202
+    second = eve.post(f"/runs/{approved}/approval", {"decision": "reject"})
+    assert second.status_code == 409 and "ana@contoso.com" in second.json()["message"]
 
     done = api.wait_for(approved, {"completed", "failed"})
     assert (done["status"], done["decision"]) == ("completed", "go_prod")
@@ -65,7 +63,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         "awaiting_approval",
         "completed",
     ]
-    assert done["approval"]["approver"] == "ana" and done["orchestration"]["runtime_status"] == "Completed"
+    assert done["approval"]["approver"] == "ana@contoso.com" and done["orchestration"]["runtime_status"] == "Completed"
     tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft", approved)
     assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)
     assert (tags["deployment_status"], tags["validation"]) == ("go_prod", "validated")
@@ -91,4 +89,4 @@ def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
     api.devhost.advance(hours=2)
     run = api.wait_for(run_id, {"completed", "failed"}, timeout=60)
     assert (run["status"], run["decision"]) == ("completed", "expired")
-    assert api.post(f"/runs/{run_id}/approval", {"decision": "approve", "approver": "late"}).status_code == 409
+    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 409

@@ -10,7 +10,7 @@ from azure.durable_functions.models.actions import ActionType
 
 from devhost.durable import history
 from devhost.durable.actions import Action, flatten
-from mlops.payloads import ModelRef, PipelineInput
+from mlops.payloads import ModelRef, PermanentFailure, PipelineInput
 from orchestrations import release_pipeline
 from tests.devhost.durable.replay import START, HistoryBuilder, handlers, replay
 
@@ -57,7 +57,7 @@ def test_a_load_failure_after_its_retries_ends_the_run_failed_with_the_reason():
         builder.episode(history.task_failed(START, attempt_id, failure, ""))
         builder.episode(history.timer_fired(retry_at, attempt_id + 1, retry_at))
     state = replay(HANDLER, builder)
-    assert state["customStatus"] == {"status": "failed", "message": failure}
+    assert state["customStatus"] == {"status": "failed", "message": failure, "version": ""}
     failing = [a for a in scheduled(state) if a.name == "record_status"]
     assert json.loads(failing[-1].input or "")["status"] == "failed"
 
@@ -117,5 +117,16 @@ def test_a_batch_failing_after_its_retries_fails_the_run_with_its_reason():
         builder.episode(history.task_failed(START, attempt_id, failure, ""))
         builder.episode(history.timer_fired(retry_at, attempt_id + 1, retry_at))
     state = replay(HANDLER, builder)
-    assert state["customStatus"] == {"status": "failed", "message": failure}
+    assert state["customStatus"] == {"status": "failed", "message": failure, "version": ""}
     assert "evaluate_model" not in [a.name for a in scheduled(state)]
+
+
+def test_a_permanent_failure_fails_the_run_at_once_with_its_reason_and_no_retry():
+    reason = "exact_match (50% NaN) exceeds the NaN policy"
+    builder = _at_evaluation().episode(
+        history.task_completed(START, 5, json.dumps(PermanentFailure(permanent_failure=reason).to_json()))
+    )
+    state = replay(HANDLER, builder)
+    assert state["customStatus"] == {"status": "failed", "message": reason}
+    assert [a.name for a in scheduled(state)].count("plan_evaluation") == 1
+    assert json.loads(scheduled(state)[-1].input or "")["status"] == "failed"

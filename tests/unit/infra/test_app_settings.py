@@ -4,7 +4,7 @@ import re
 
 from infra.checks import bicep
 from mlops import telemetry
-from mlops.settings import LOCAL_ONLY_SETTINGS, setting_names
+from mlops.settings import LOCAL_ONLY_SETTINGS, PLATFORM_SETTINGS, setting_names
 
 MAIN = bicep.INFRA / "main.bicep"
 SECRETS = {"DATABASE_URL", "HF_TOKEN", "AZURE_AI_API_KEY", "TEAMS_WEBHOOK_URL", "APPROVAL_SIGNING_KEYS"}
@@ -28,7 +28,7 @@ def test_setting_names_come_from_the_settings_code():
 
 def test_bicep_app_settings_equal_the_settings_the_app_reads():
     read = set(setting_names()) | set(telemetry.TELEMETRY_SETTINGS)
-    expected = read - LOCAL_ONLY_SETTINGS - telemetry.LOCAL_ONLY_TELEMETRY_SETTINGS
+    expected = read - LOCAL_ONLY_SETTINGS - PLATFORM_SETTINGS - telemetry.LOCAL_ONLY_TELEMETRY_SETTINGS
     given = set(_bicep_settings())
     assert sorted(expected - given) == [], "settings the app reads but the Bicep does not give"
     assert sorted(given - expected) == [], "settings the Bicep gives but the app does not read"
