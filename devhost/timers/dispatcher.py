@@ -12,10 +12,10 @@ from concurrent.futures import Executor
 from aiohttp import web
 from azure.functions.timer import TimerRequest
 
+from devhost.app.functions import TimerFunction
+from devhost.app.invoke import invoke
+from devhost.app.settings import resolve_setting_refs
 from devhost.durable.clock import Clock
-from devhost.functions import TimerFunction
-from devhost.invoke import invoke
-from devhost.settings import resolve_setting_refs
 from devhost.timers.ncrontab import Schedule
 
 log = logging.getLogger("devhost.timers")
