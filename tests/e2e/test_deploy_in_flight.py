@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import ROOT, Api, wait_until
+from tests.e2e.conftest import APPROVER, ROOT, Api, wait_until
 
 APP_PARTS = ["function_app.py", "host.json", "activities", "mlops", "orchestrations", "triggers", "training_job"]
 APP_PARTS += ["infra/servicebus"]
@@ -95,7 +95,8 @@ def test_a_run_waiting_for_approval_finishes_on_its_old_path_after_a_deploy(
         settings = dict(devhost.host.config.env)
         devhost.wait_idle()
     with devhost_process(deploy_v2(tmp_path / "app-2.0"), devhost, settings):
-        assert api.post(f"/runs/{inflight}/approval", {"decision": "approve", "approver": "ana"}).status_code == 202
+        approved = api.as_user(APPROVER).post(f"/runs/{inflight}/approval", {"decision": "approve"})
+        assert approved.status_code == 202, approved.text
         old = api.wait_for(inflight, {"completed", "failed"})
         fresh = api.start_run(str(_broken(tiny_model, tmp_path)), task_type="evaluate")  # ends soon after its new step
         new = api.wait_for(fresh, {"completed", "failed"})
