@@ -11,8 +11,10 @@ from triggers import (
     http_datasets,
     http_health,
     http_insights,
+    http_operations,
     http_runs,
     servicebus_handlers,
+    timers_outbox,
 )
 
 # No shared function key: App Service authentication (Easy Auth) and the app roles guard every route.
@@ -25,7 +27,9 @@ for blueprint in (
     http_datasets.bp,
     http_health.bp,
     http_insights.bp,
+    http_operations.bp,
     servicebus_handlers.bp,
+    timers_outbox.bp,
     release_pipeline.bp,
     *ACTIVITY_BLUEPRINTS,
 ):

@@ -50,6 +50,13 @@ class ApprovalRequest(_Body):
     via: Literal["api", "ui"] = "api"
 
 
+class RedriveRequest(_Body):
+    """Dead-lettered messages of one subscription to re-drive, by sequence number."""
+
+    subscription: str = Field(min_length=1, max_length=128)
+    sequence_numbers: list[int] = Field(min_length=1, max_length=200)
+
+
 class DatasetRequest(_Body):
     name: str = Field(min_length=1, max_length=128, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     domain: str = Field(min_length=1, max_length=64)

@@ -67,6 +67,8 @@ class Settings:
     eval_max_nan_fraction: float = 0.2
     eval_batch_size: int = 50  # rows per scoring activity of the evaluation's fan-out
     dataset_max_bytes: int = 64 * 1024 * 1024  # DATASET_MAX_MB: a dataset file larger is refused (422)
+    # A run still pending this long with no orchestration gets its run.created re-published (the sweeper).
+    pending_sweep_minutes: float = 30.0
     # TRAINING_BACKEND and the Azure ML workspace: see mlops/training/backend_settings.py.
     training: TrainingSettings = field(default_factory=TrainingSettings)
     # The gate policy (threshold floor, weight profiles, approvals required): see mlops/gate/settings.py.
@@ -105,6 +107,7 @@ class Settings:
             model_studio_url=values.get("MODEL_STUDIO_URL") or None,
             eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
             dataset_max_bytes=_positive_int(values, "DATASET_MAX_MB", 64) * 1024 * 1024,
+            pending_sweep_minutes=_positive_float(values, "PENDING_SWEEP_MINUTES", 30.0),
             **_judge_settings(values),
             training=_training(values),
             gate_policy=_gate_policy(values, _positive_int(values, "APPROVALS_REQUIRED", 1)),

@@ -72,16 +72,21 @@ async def publish_card(
 
 
 async def deliver(store: RunStore, webhook: TeamsWebhook | None, run_id: str, kind: str, card: dict[str, Any]) -> str:
-    """Post the card unless this kind's delivery is already recorded; record the outcome; never raise
-    DeliveryFailed. Returns ``delivered``, ``failed`` or ``disabled``."""
-    key = f"delivery:{kind}"
-    for event in await store.list_events(run_id):
-        if event.dedupe_key == key:
-            return str(event.details.get("delivery"))
+    """Post the card at most once per (run, kind): an attempt is recorded before the post, so a retry after a
+    crash in between never posts again (Teams cannot be asked whether it arrived) and records ``unconfirmed``;
+    a refused or unreachable webhook is recorded ``failed``. Never raises DeliveryFailed. Returns
+    ``delivered``, ``failed``, ``unconfirmed`` or ``disabled``."""
+    key, attempt_key = f"delivery:{kind}", f"delivery-attempt:{kind}"
+    recorded = {event.dedupe_key: event for event in await store.list_events(run_id)}
+    if key in recorded:
+        return str(recorded[key].details.get("delivery"))
     details: dict[str, Any] = {"card": kind}
-    if webhook is None:
+    if attempt_key in recorded:
+        outcome, message = "unconfirmed", f"{kind} card not re-sent: an earlier attempt was interrupted mid-delivery"
+    elif webhook is None:
         outcome, message = "disabled", f"{kind} card not sent to Teams: TEAMS_WEBHOOK_URL is empty"
     else:
+        await store.append_event(run_id, "event", f"{kind} card being sent", details, dedupe_key=attempt_key)
         try:
             details["http_status"] = await webhook.post(card)
             outcome, message = "delivered", f"{kind} card delivered to Teams"
