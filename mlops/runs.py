@@ -153,6 +153,7 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "ml_score_threshold": run.ml_score_threshold,
         "metric_weights": run.metric_weights,
         "failure_reason": run.failure_reason,
+        "created_by": run.created_by,  # the UI offers Approve to anyone else but this requester
         "created_at": run.created_at.isoformat(),
         "updated_at": run.updated_at.isoformat(),
     }
