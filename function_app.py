@@ -7,6 +7,7 @@ from activities import BLUEPRINTS as ACTIVITY_BLUEPRINTS
 from orchestrations import release_pipeline
 from triggers import (
     http_approvals,
+    http_audit,
     http_datasets,
     http_health,
     http_insights,
@@ -22,6 +23,7 @@ app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for blueprint in (
     http_runs.bp,
     http_approvals.bp,
+    http_audit.bp,
     http_datasets.bp,
     http_health.bp,
     http_insights.bp,

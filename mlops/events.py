@@ -18,6 +18,11 @@ from azure.servicebus.aio import ServiceBusClient
 RUN_CREATED = "run.created"
 TRAINING_DONE = "run.training_done"
 TRAINING_FAILED = "run.training_failed"
+# The other jobs' completions (model staging, evaluation scoring), published by the job runner as training's are.
+STAGING_DONE = "run.staging_done"
+STAGING_FAILED = "run.staging_failed"
+SCORING_DONE = "run.scoring_done"
+SCORING_FAILED = "run.scoring_failed"
 EVAL_PASSED = "run.eval_passed"
 EVAL_REJECTED = "run.eval_rejected"
 GO_PROD = "run.go_prod"
@@ -30,6 +35,10 @@ KNOWN_EVENTS = frozenset(
         RUN_CREATED,
         TRAINING_DONE,
         TRAINING_FAILED,
+        STAGING_DONE,
+        STAGING_FAILED,
+        SCORING_DONE,
+        SCORING_FAILED,
         EVAL_PASSED,
         EVAL_REJECTED,
         GO_PROD,

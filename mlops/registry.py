@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # mlflow is imported on first use, never at import: the Function App's cold start must not pay for it
 # (the app installs the slim mlflow-skinny client; see docs/architecture.md).
 
+
 # The tags that make a version this run's result of one stage: its attempt-independent key.
 RUN_STAGE_TAGS = ("run_id", "lifecycle")
 _AZUREML_MODEL = re.compile(r"/models/([^/]+)(?:/versions/[^/]+)?/?$")

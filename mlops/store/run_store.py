@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from mlops.store.audit import AuditQueries
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
@@ -24,10 +25,17 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 
 class RunStore(
-    RunQueries, DatasetQueries, OutcomeQueries, InsightQueries, JudgeCacheQueries, OutboxQueries, OperationQueries
+    RunQueries,
+    DatasetQueries,
+    OutcomeQueries,
+    InsightQueries,
+    JudgeCacheQueries,
+    OutboxQueries,
+    OperationQueries,
+    AuditQueries,
 ):
-    """Datasets, runs, audit trail, results, samples, approvals, dashboard, judge cache; one pool, bound to one
-    event loop."""
+    """Datasets, runs, audit trail (and its hash chain), results, samples, approvals, dashboard, judge cache;
+    one pool, bound to one event loop."""
 
     def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool

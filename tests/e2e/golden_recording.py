@@ -13,7 +13,7 @@ from pathlib import Path
 from devhost.app.settings import read_host_options
 from devhost.durable.store import Store
 from orchestrations import release_pipeline
-from tests.e2e.conftest import ROOT, Api
+from tests.e2e.conftest import APPROVER, ROOT, Api
 from tests.tools import golden
 from tests.tools.replay_gate import handler_of
 
@@ -41,7 +41,7 @@ def record_golden_histories(devhost_factory, tiny_model: Path, tmp_path: Path) -
         for name in ("approved", "declined", "unanswered", "finetuned"):
             assert api.wait_for(runs[name], {"awaiting_approval", *TERMINAL})["status"] == "awaiting_approval"
         for name, decision in (("approved", "approve"), ("declined", "reject"), ("finetuned", "approve")):
-            reply = api.post(f"/runs/{runs[name]}/approval", {"decision": decision, "approver": "golden"})
+            reply = api.as_user(APPROVER).post(f"/runs/{runs[name]}/approval", {"decision": decision})
             assert reply.status_code == 202, reply.text
         for name in ("approved", "declined", "finetuned", "gated", "broken"):
             api.wait_for(runs[name], TERMINAL)

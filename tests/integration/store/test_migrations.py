@@ -25,6 +25,7 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
             "outbox",
             "pipeline_runs",
             "run_approvals",
+            "run_audit_heads",
             "run_events",
             "run_results",
             "run_samples",

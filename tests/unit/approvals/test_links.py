@@ -12,7 +12,7 @@ from mlops.store import AlreadyDecided, RunFields, RunStore
 from tests.integration.store.support import DATASET, new_run
 
 NOW = datetime.now(UTC)
-KEYS = SigningKeys.parse("k1:unit-test-signing-key-0123")
+KEYS = SigningKeys.parse("k1:unit-test-signing-key-0123-long-enough-for-hmac")
 ANA, EVE, MALLORY = (
     Principal(oid=f"00000000-0000-4000-8000-00000000000{n}", name=name, roles=frozenset({"approver"}))
     for n, name in enumerate(("ana", "eve", "mallory"))
@@ -72,7 +72,9 @@ async def test_replay_double_click_and_second_approver_change_nothing(run_store:
 
 async def test_forged_token_is_refused_unchanged(run_store: RunStore):
     run_id, raised = await _awaiting(run_store), Raised()
-    forged = SigningKeys.parse("k1:attacker-key-0123456789").sign(ApprovalClaims(run_id, "approve", "3", NOW))
+    forged = SigningKeys.parse("k1:attacker-key-0123456789-long-enough-for-hmac").sign(
+        ApprovalClaims(run_id, "approve", "3", NOW)
+    )
     with pytest.raises(BadSignature):
         await confirm_link(run_store, KEYS, forged, MALLORY, None, raised, NOW - timedelta(hours=1))
     await _unchanged(run_store, run_id, raised)
