@@ -165,6 +165,7 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "weight_profile": run.weight_profile,
         "policy_version": run.policy_version,
         "failure_reason": run.failure_reason,
+        "created_by": run.created_by,  # the UI offers Approve to anyone else but this requester
         "created_at": run.created_at.isoformat(),
         "updated_at": run.updated_at.isoformat(),
     }
