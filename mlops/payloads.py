@@ -184,6 +184,7 @@ class ApprovalDecision(Payload):
 
 class DecisionQuery(Payload):
     run_id: str
+    at_deadline: bool = False  # close the approval window: record the expiry unless a decision won
 
 
 def event_payload(raw: Any) -> dict[str, Any]:

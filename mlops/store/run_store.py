@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from mlops.store.approvals import ApprovalQueries
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
@@ -22,7 +23,9 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries, JudgeCacheQueries, OutboxQueries):
+class RunStore(
+    RunQueries, DatasetQueries, OutcomeQueries, ApprovalQueries, InsightQueries, JudgeCacheQueries, OutboxQueries
+):
     """Datasets, runs, audit trail, results, samples, approvals, dashboard, judge cache; one pool, bound to one
     event loop."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -13,12 +14,13 @@ from mlops.store.outbox import OutboxMessage, enqueue
 from mlops.store.records import EVENT_KINDS, STATUSES, NewRun, RunEvent, RunFields, RunRecord
 from mlops.store.rows import check_transition, event_record, run_record, run_uuid
 
+_TIMESTAMPS = frozenset({"approval_deadline"})  # RunFields given as ISO text, stored as timestamptz
 BeforeCommit = Callable[[RunRecord], Awaitable[None]]
 
 _INSERT_RUN = """
 INSERT INTO pipeline_runs (run_id, model_id, dataset, experiment_name, task_type, ml_score_threshold,
-                           metric_weights, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
+                           metric_weights, created_by, created_by_oid, approvals_required)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *
 """
 _INSERT_EVENT = """
 INSERT INTO run_events (run_id, kind, status, message, details, dedupe_key)
@@ -50,6 +52,8 @@ class RunQueries:
                     new.ml_score_threshold,
                     dict(new.metric_weights),
                     new.created_by,
+                    new.created_by_oid,
+                    new.approvals_required,
                 )
             except asyncpg.ForeignKeyViolationError:
                 raise DatasetNotFound(new.dataset) from None
@@ -115,7 +119,7 @@ class RunQueries:
             row = await conn.fetchrow(
                 f"UPDATE pipeline_runs SET {assignments}, updated_at = clock_timestamp() WHERE run_id = $1 RETURNING *",
                 key,
-                *updates.values(),
+                *(datetime.fromisoformat(v) if k in _TIMESTAMPS else v for k, v in updates.items()),
             )
             audit = {**(details or {}), **({"decision": decision} if decision else {})}
             if changes:

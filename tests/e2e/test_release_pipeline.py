@@ -89,4 +89,4 @@ def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
     api.devhost.advance(hours=2)
     run = api.wait_for(run_id, {"completed", "failed"}, timeout=60)
     assert (run["status"], run["decision"]) == ("completed", "expired")
-    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 409
+    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 410
