@@ -2,14 +2,14 @@
 
 from activities import (
     evaluate_model,
-    load_base_model,
     plan_evaluation,
     publish_event,
     read_decision,
     record_status,
     register_model,
-    score_evaluation_batch,
     send_card,
+    stage_base_model,
+    submit_scoring,
     submit_training,
     tag_model,
     training_status,
@@ -19,12 +19,12 @@ BLUEPRINTS = [
     module.bp
     for module in (
         record_status,
-        load_base_model,
+        stage_base_model,
         submit_training,
         training_status,
         register_model,
         plan_evaluation,
-        score_evaluation_batch,
+        submit_scoring,
         evaluate_model,
         tag_model,
         publish_event,

@@ -16,14 +16,12 @@ bp = df.Blueprint()
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def read_decision(payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The recorded decision, or None when none is recorded (an event raised around the API is ignored).
-
-    With ``at_deadline`` the expiry competes for the run's one outcome first: None then means it won.
-    """
+    """The recorded decision, or None when none is recorded (an event raised around the API is ignored);
+    when N approvals released the run, ``approver`` names them all."""
     query = DecisionQuery.model_validate(payload)
     store = (await services()).store
-    record = await store.close_approval(query.run_id) if query.at_deadline else await store.get_approval(query.run_id)
-    if record is None or record.decision == "expired":
+    record = await store.get_approval(query.run_id)
+    if record is None:
         return None
     approvers = [v.approver for v in await store.list_votes(query.run_id) if v.decision == record.decision]
     decision = ApprovalDecision(

@@ -18,7 +18,7 @@ from devhost.durable.api import DurableHttpApi
 from devhost.durable.binding import client_binding_json
 from devhost.durable.clock import Clock, ShiftedClock, WallClock
 from devhost.durable.engine import DurableEngine
-from devhost.durable.wiring import activity_handlers, orchestrator_handlers
+from devhost.durable.wiring import activity_handlers, entity_handlers, orchestrator_handlers
 from devhost.http.admin import AdminApi
 from devhost.http.server import FunctionRoutes, HttpServer
 from devhost.http.webhooks import WebhookReceiver
@@ -26,6 +26,7 @@ from devhost.identity import AuthRoutes, LocalIdentityProvider, easy_auth
 from devhost.servicebus.broker import LocalServiceBusBroker
 from devhost.servicebus.dispatch import TriggerDispatcher
 from devhost.servicebus.hosting import start_broker, stop_broker, use_local_broker
+from devhost.timers.dispatcher import TimerDispatcher, manual_run_route
 
 log = logging.getLogger("devhost")
 
@@ -47,6 +48,7 @@ class DevHost:
         self.engine: DurableEngine | None = None
         self.server: HttpServer | None = None
         self.dispatchers: list[TriggerDispatcher] = []
+        self.timers: list[TimerDispatcher] = []
         self.webhooks: WebhookReceiver | None = None
         self.identity: LocalIdentityProvider | None = None
         self._options = HostOptions()
@@ -75,6 +77,7 @@ class DevHost:
         engine = DurableEngine(
             orchestrators=orchestrator_handlers(self.index.orchestrators),
             activities=activity_handlers(self.index.activities),
+            entities=entity_handlers(self.index.entities),
             store_path=cfg.state_dir / "durable.sqlite3",
             clock=self.clock,
             task_hub=options.task_hub,
@@ -96,17 +99,26 @@ class DevHost:
             executor=self._executor,
             client_binding=self._binding,
         )
+        names = [f.function.name for f in self.index.http + self.index.service_bus]
         admin = AdminApi(
             clock=self.clock,
             engine=self.engine,
             busy=self._trigger_backlog,
-            functions=[f.function.name for f in self.index.http + self.index.service_bus],
+            functions=names + [t.function.name for t in self.index.timers],
             state_dir=self.config.state_dir,
         )
         durable = DurableHttpApi(self.engine, options.task_hub)
         self.webhooks = WebhookReceiver(self.config.state_dir / "webhooks")
         auth = AuthRoutes(self.identity)
-        routes = [*admin.routes(), *self.webhooks.routes(), *durable.routes(), *auth.routes(), functions.route()]
+        timers = manual_run_route(lambda: self.timers)
+        routes = [
+            *admin.routes(),
+            timers,
+            *self.webhooks.routes(),
+            *durable.routes(),
+            *auth.routes(),
+            functions.route(),
+        ]
         self.server = HttpServer(routes, self.config.host, self.config.port, [easy_auth(self.identity)])
         await self.server.start()
         for line in functions.describe(self.server.origin):
@@ -124,13 +136,17 @@ class DevHost:
             )
             dispatcher.start()
             self.dispatchers.append(dispatcher)
+        for timer in self.index.timers:
+            schedule = TimerDispatcher(timer, clock=self.clock, executor=self._executor, client_binding=self._binding)
+            schedule.start()
+            self.timers.append(schedule)
 
     def _trigger_backlog(self) -> int:
         """Messages being handled, plus those still queued on a local subscription that has a trigger."""
         queued = 0
         if self.broker is not None:
             queued = sum(self.broker.active_count(d.topic, d.subscription) for d in self.dispatchers)
-        return queued + sum(d.in_flight for d in self.dispatchers)
+        return queued + sum(d.in_flight for d in self.dispatchers) + sum(t.in_flight for t in self.timers)
 
     def _binding(self) -> str:
         """The durable client binding JSON pointing at this server's management API."""
@@ -138,8 +154,9 @@ class DevHost:
 
     async def stop(self) -> None:
         """Triggers → HTTP → engine → broker; then restore the environment."""
-        await asyncio.gather(*(d.stop() for d in self.dispatchers))
+        await asyncio.gather(*(d.stop() for d in self.dispatchers), *(t.stop() for t in self.timers))
         self.dispatchers.clear()
+        self.timers.clear()
         if self.server is not None:
             await self.server.stop()
         await sdk_session.close_session()

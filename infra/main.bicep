@@ -71,11 +71,6 @@ param entraClientId string
 @secure()
 param entraClientSecret string
 
-@description('Distinct approvers a run needs before it goes to production (APPROVALS_REQUIRED).')
-@minValue(1)
-@maxValue(5)
-param approvalsRequired int = 1
-
 param trainingTimeoutMinutes int = 120
 param approvalTimeoutHours int = 72
 param approvalReminderHours int = 48
@@ -116,6 +111,16 @@ var entraAppRoles = [
     value: 'approver'
     displayName: 'Approver'
     description: 'Approves or rejects a release to production (never a run they started).'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d03'
+    value: 'operator'
+    displayName: 'Operator'
+    description: 'Lists dead-lettered messages and re-drives them (each action audited).'
     allowedMemberTypes: [
       'User'
     ]
@@ -276,6 +281,7 @@ var keyVaultSecretUri = 'https://${keyVaultName}${environment().suffixes.keyvaul
 // Exactly the settings the app reads (mlops.settings + mlops.telemetry); tests/unit/infra compares them.
 // Secrets are Key Vault references resolved with the app identity; optional ones are empty when not given.
 // DATABASE_ENTRA_AUTH: the server accepts only Entra tokens, the run store sends the app identity's token.
+// GATE_*: the gate policy (mlops/gate): a floor no requester goes under, the built-in weight profiles, no custom weights.
 var appSettings = {
   DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/database-url/)'
   DATABASE_ENTRA_AUTH: 'true'
@@ -306,6 +312,12 @@ var appSettings = {
   JUDGE_PRICE_OUTPUT_PER_MTOK: '0.3'
   EVAL_MAX_NAN_FRACTION: '0.2'
   EVAL_BATCH_SIZE: '50'
+  GATE_THRESHOLD_FLOOR: '0.7'
+  GATE_WEIGHT_PROFILES: ''
+  GATE_DEFAULT_PROFILE: 'default'
+  GATE_ALLOW_CUSTOM_WEIGHTS: 'false'
+  DATASET_MAX_MB: '64'
+  PENDING_SWEEP_MINUTES: '30'
   TRAINING_BACKEND: 'azureml'
   TRAINING_POLL_MINUTES: '15'
   AZUREML_SUBSCRIPTION_ID: subscription().subscriptionId

@@ -18,6 +18,11 @@ from azure.servicebus.aio import ServiceBusClient
 RUN_CREATED = "run.created"
 TRAINING_DONE = "run.training_done"
 TRAINING_FAILED = "run.training_failed"
+# The other jobs' completions (model staging, evaluation scoring), published by the job runner as training's are.
+STAGING_DONE = "run.staging_done"
+STAGING_FAILED = "run.staging_failed"
+SCORING_DONE = "run.scoring_done"
+SCORING_FAILED = "run.scoring_failed"
 EVAL_PASSED = "run.eval_passed"
 EVAL_REJECTED = "run.eval_rejected"
 GO_PROD = "run.go_prod"
@@ -30,6 +35,10 @@ KNOWN_EVENTS = frozenset(
         RUN_CREATED,
         TRAINING_DONE,
         TRAINING_FAILED,
+        STAGING_DONE,
+        STAGING_FAILED,
+        SCORING_DONE,
+        SCORING_FAILED,
         EVAL_PASSED,
         EVAL_REJECTED,
         GO_PROD,
@@ -132,6 +141,15 @@ class EventPublisher:
 
     async def publish(self, event: LifecycleEvent) -> None:
         await self.send(event.to_message())
+
+    def client(self) -> ServiceBusClient:
+        """A new client on the publisher's namespace (the operator routes read dead-letter queues with it)."""
+        client: ServiceBusClient = self._client_factory()
+        return client
+
+    @property
+    def topic(self) -> str:
+        return self._topic
 
     async def send(self, message: ServiceBusMessage) -> None:
         """Send one prepared message to the topic."""

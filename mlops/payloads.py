@@ -15,6 +15,7 @@ RunStatus = Literal["pending", "loading", "training", "evaluating", "awaiting_ap
 Decision = Literal["go_prod", "rejected", "expired"]
 TaskType = Literal["finetune", "evaluate"]
 JobMode = Literal["finetune", "generate"]
+JobKind = Literal["stage", "finetune", "generate", "score"]  # every job the pipeline waits for
 CardKind = Literal["approval_requested", "approval_reminder", "rejected", "go_prod", "expired", "failed"]
 
 
@@ -23,6 +24,20 @@ class Payload(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class PermanentFailure(Payload):
+    """What an activity returns instead of raising when retrying cannot help (a NaN-policy failure, invalid
+    input): the orchestrator fails the stage with ``reason`` at once, and no attempt is repeated."""
+
+    permanent_failure: str
+
+    @staticmethod
+    def reason_in(result: Any) -> str | None:
+        """The reason when ``result`` is a PermanentFailure's JSON, else None."""
+        if isinstance(result, dict) and set(result) == {"permanent_failure"}:
+            return str(result["permanent_failure"])
+        return None
 
 
 class PipelineInput(Payload):
@@ -64,6 +79,15 @@ class LoadModelRequest(Payload):
     model_id: str
 
 
+class StagingPlan(Payload):
+    """Where the base model lives in Blob and its registry name; ``job_name`` names the staging job that
+    copies it there, None when it is there already (a ``blob://`` id, or staged by an earlier run)."""
+
+    name: str
+    uri: str
+    job_name: str | None = None
+
+
 class TrainingRequest(Payload):
     run_id: str
     mode: JobMode
@@ -80,7 +104,7 @@ class TrainingSubmitted(Payload):
 
 
 class TrainingOutcome(Payload):
-    """The payload of the ``TrainingCompleted`` event, whichever path raised it."""
+    """The payload of a job's completion event (training, staging or scoring), whichever path raised it."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -118,10 +142,12 @@ class EvaluationPlan(Payload):
     judge_metrics: list[str]
 
 
-class BatchRequest(Payload):
+class ScoringRequest(Payload):
+    """The scoring job: score these row ranges of the predictions, each to its own blob beside them."""
+
     run_id: str
     predictions_uri: str
-    rows: RowRange
+    batches: list[RowRange]
     judge_metrics: list[str]
 
 
@@ -130,7 +156,6 @@ class BatchScores(Payload):
 
     uri: str
     rows: RowRange
-    nan_scores: int
 
 
 class EvaluationRequest(Payload):
@@ -184,7 +209,6 @@ class ApprovalDecision(Payload):
 
 class DecisionQuery(Payload):
     run_id: str
-    at_deadline: bool = False  # close the approval window: record the expiry unless a decision won
 
 
 def event_payload(raw: Any) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from typing import Any
 from mlops import events
 from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
-from mlops.evaluation import MetricWeights
+from mlops.gate import PolicyViolation
 from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
-from mlops.requests import RunRequest
+from mlops.requests import InvalidRequest, RunRequest
 from mlops.store import NewRun, RunRecord, VoteRecord
 
 
@@ -21,12 +21,18 @@ class UnknownDataset(LookupError):
 
 async def create_run(svc: Services, request: RunRequest, created_by: Principal) -> RunRecord:
     """Insert the run with its ``run.created`` outbox row in one transaction, then publish the row; a failed
-    publish leaves it to the outbox relay (the run is never lost, and never started without its row)."""
+    publish leaves it to the outbox relay (the run is never lost, and never started without its row).
+    The gate policy sets the bar first: a request it refuses is InvalidRequest (422) and writes nothing."""
+    policy = svc.settings.gate_policy
+    try:
+        choice = policy.choose(request.ml_score_threshold, request.weight_profile, request.metric_weights)
+    except PolicyViolation as exc:
+        raise InvalidRequest(exc.fields) from exc
     dataset = await svc.store.get_dataset(request.dataset)
     if dataset is None:
         raise UnknownDataset(request.dataset)
     run_id = str(uuid.uuid4())
-    weights = request.metric_weights or MetricWeights().as_dict()
+    weights = choice.weights
     pipeline = PipelineInput(
         run_id=run_id,
         model_id=request.model_id,
@@ -35,7 +41,7 @@ async def create_run(svc: Services, request: RunRequest, created_by: Principal) 
         eval_uri=dataset.eval_uri,
         experiment_name=request.experiment_name,
         task_type=request.task_type,
-        ml_score_threshold=request.ml_score_threshold,
+        ml_score_threshold=choice.threshold,
         metric_weights=weights,
         training_timeout_minutes=svc.settings.training_timeout_minutes,
         approval_timeout_hours=svc.settings.approval_timeout_hours,
@@ -49,11 +55,14 @@ async def create_run(svc: Services, request: RunRequest, created_by: Principal) 
         dataset=request.dataset,
         experiment_name=request.experiment_name,
         task_type=request.task_type,
-        ml_score_threshold=request.ml_score_threshold,
+        ml_score_threshold=choice.threshold,
         metric_weights=weights,
         created_by=created_by.name,
+        gate_policy=policy.snapshot(),
+        policy_version=policy.version,
+        weight_profile=choice.profile,
         created_by_oid=created_by.oid,
-        approvals_required=svc.settings.approvals_required,
+        approvals_required=policy.approvals_required,
     )
 
     created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
@@ -97,6 +106,7 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
             "decided_at": approval.decided_at.isoformat(),
         },
         orchestration=orchestration,
+        gate_policy=run.gate_policy,
     )
     return view
 
@@ -142,6 +152,8 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "ml_score": run.ml_score,
         "ml_score_threshold": run.ml_score_threshold,
         "metric_weights": run.metric_weights,
+        "weight_profile": run.weight_profile,
+        "policy_version": run.policy_version,
         "failure_reason": run.failure_reason,
         "created_by": run.created_by,
         "created_by_oid": run.created_by_oid,

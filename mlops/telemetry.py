@@ -21,6 +21,7 @@ from opentelemetry import baggage, context, metrics, trace
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter
 
+from mlops import faults
 from mlops.redaction import UrlRedactingSpanProcessor
 
 RUN_ID = "mlops.run_id"
@@ -194,7 +195,9 @@ def traced_activity(
     async def traced(payload: dict[str, Any]) -> _Result:
         run_id = payload.get("run_id") if isinstance(payload, dict) else None
         with trigger_span(name, str(run_id) if run_id else None):
-            return await activity(payload)
+            result = await activity(payload)
+            faults.after_activity(activity.__name__, payload)
+            return result
 
     return traced
 

@@ -79,7 +79,7 @@ def await_approval(
 def _decision(
     context: df.DurableOrchestrationContext, run: PipelineInput, facts: dict[str, Any], deadline: datetime
 ) -> Steps:
-    """The decision recorded in PostgreSQL, or None when the deadline's expiry won; one reminder on the way.
+    """The decision recorded in PostgreSQL, or None at the deadline; one reminder card on the way.
 
     Each wait races ``ApprovalDecision`` against a timer that is cancelled when the event wins (so no
     timer outlives the decision). An event is only a signal: the decision is read back from the store,
@@ -96,7 +96,7 @@ def _decision(
         winner = yield context.task_any([decided, timer])
         if winner != decided:
             if reminder is None:
-                return (yield from _close(context, run))
+                return None
             reminder = None
             yield call(context, "send_card", CardRequest(run_id=run.run_id, kind="approval_reminder", facts=facts))
             continue
@@ -106,13 +106,6 @@ def _decision(
         recorded = yield call(context, "read_decision", DecisionQuery(run_id=run.run_id))
         if recorded is not None:
             return ApprovalDecision.model_validate(recorded)
-
-
-def _close(context: df.DurableOrchestrationContext, run: PipelineInput) -> Steps:
-    """At the deadline the store decides: the expiry is recorded unless a decision was recorded first (its
-    event may still be on its way), and that decision stands."""
-    recorded = yield call(context, "read_decision", DecisionQuery(run_id=run.run_id, at_deadline=True))
-    return None if recorded is None else ApprovalDecision.model_validate(recorded)
 
 
 def _signal(raw: Any) -> ApprovalDecision | None:

@@ -17,12 +17,14 @@ from mlops.payloads import (
     PipelineInput,
     PublishRequest,
     RegisterModelRequest,
+    StagingPlan,
     StatusUpdate,
+    TrainingSubmitted,
 )
 from orchestrations.approval_wait import await_approval
 from orchestrations.evaluation_fanout import evaluate
 from orchestrations.steps import Steps, call, failure_reason, finish, record
-from orchestrations.training_wait import run_job
+from orchestrations.training_wait import await_job, run_job
 
 bp = df.Blueprint()
 
@@ -41,10 +43,9 @@ def release_pipeline(context: df.DurableOrchestrationContext) -> Steps:
 
 
 def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> Steps:
+    model: ModelRef
     yield from record(context, run, "loading", f"loading base model {run.model_id}")
-    base: ModelRef = ModelRef.model_validate(
-        (yield call(context, "load_base_model", LoadModelRequest(run_id=run.run_id, model_id=run.model_id)))
-    )
+    base = yield from _load_base_model(context, run)
     model = base
     if run.task_type == "finetune":
         yield from record(
@@ -110,9 +111,25 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
     return (yield from await_approval(context, run, model, evaluation))
 
 
+def _load_base_model(context: df.DurableOrchestrationContext, run: PipelineInput) -> Steps:
+    """Stage the base model in Blob (a job, unless it is there already) and register it (``lifecycle=new``)."""
+    plan = StagingPlan.model_validate(
+        (yield call(context, "stage_base_model", LoadModelRequest(run_id=run.run_id, model_id=run.model_id)))
+    )
+    if plan.job_name is not None:
+        yield from await_job(context, run, "stage", TrainingSubmitted(job_name=plan.job_name))
+    tags = {"lifecycle": "new", "run_id": run.run_id, "source": run.model_id}
+    registered = yield call(
+        context,
+        "register_model",
+        RegisterModelRequest(run_id=run.run_id, name=plan.name, source_uri=plan.uri, tags=tags),
+    )
+    return ModelRef.model_validate(registered)
+
+
 def _fail(context: df.DurableOrchestrationContext, run: PipelineInput, reason: str) -> Steps:
     """Record the failure; each step is attempted even if an earlier one fails, so the run never hangs."""
-    context.set_custom_status({"status": "failed", "message": reason})
+    context.set_custom_status({"status": "failed", "message": reason, "version": context.version})
     steps = [
         (
             "record_status",

@@ -23,6 +23,10 @@ CONDA_FILE = CODE_DIR / "environment" / "conda.yaml"
 ENVIRONMENT_NAME = "mlops-training"
 BASE_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
 DEFAULT_COMPUTE = "gpu-training-cluster"
+# Staging and scoring need no GPU: the workspace's CPU cluster (infra/modules/ml-workspace.bicep).
+CPU_COMPUTE = "cpu-jobs-cluster"
+# The file the Function App checks before it trusts a staged copy (mlops.staging.COMPLETE_MARKER): written last.
+COMPLETE_MARKER = "_COMPLETE"
 DATASTORES = {"datasets": "mlops_data", "model-outputs": "model_outputs"}
 _BINDING = re.compile(r"\$\{\{(inputs|outputs)\.([A-Za-z0-9_]+)\}\}")
 _JOB_NAME = re.compile(r"[^a-z0-9_-]+")
@@ -110,3 +114,28 @@ def check_bindings(job: Command) -> None:
     missing = [f"{kind}.{name}" for kind, name in _BINDING.findall(job.command or "") if name not in declared[kind]]
     if missing:
         raise JobSpecError(f"the command binds undeclared {', '.join(sorted(set(missing)))}")
+
+
+def build_staging_job(
+    run_id: str, model_id: str, target_uri: str, environment: Environment | str, compute: str = CPU_COMPUTE
+) -> Command:
+    """The job that copies ``model_id`` (HuggingFace id) straight into ``target_uri`` on the datastore, the
+    completion marker last: the weights go from the hub to Blob on job compute, never through a Function."""
+    quoted, out = shlex.quote(model_id), "${{outputs.model}}"
+    job = command(
+        code=str(CODE_DIR),
+        command=(
+            'mkdir -p /tmp/code && ln -sfn "$PWD" /tmp/code/training_job && cd /tmp/code && '
+            f"python -u -m training_job.stage --model-id {quoted} --output-dir {out} && "
+            f"printf %s {quoted} > {out}/{COMPLETE_MARKER}"
+        ),
+        outputs={"model": Output(type="uri_folder", path=datastore_uri(target_uri) + "/", mode="rw_mount")},
+        environment=environment,
+        compute=compute,
+        experiment_name="mlops-staging",
+        display_name=f"stage {model_id} ({run_id})",
+        tags={"run_id": run_id, "model_id": model_id, "mode": "stage"},
+        name=job_name(run_id, "stage"),
+    )
+    check_bindings(job)
+    return job

@@ -102,4 +102,9 @@ async def _orchestration(client: df.DurableOrchestrationClient, run_id: str) -> 
     status = await client.get_status(run_id)
     if status is None or status.runtime_status is None:
         return None
-    return {"runtime_status": status.runtime_status.value, "custom_status": status.custom_status}
+    custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+    return {
+        "runtime_status": status.runtime_status.value,
+        "custom_status": status.custom_status,
+        "version": custom.get("version"),  # the orchestrator reports context.version: the same in Azure
+    }

@@ -12,9 +12,9 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from mlops import events, telemetry
-from mlops.payloads import PipelineInput, TrainingOutcome
+from mlops.payloads import JobKind, PipelineInput, TrainingOutcome
 from mlops.training.azureml_events import is_azureml_event, parse_completion
-from orchestrations.training_wait import TRAINING_COMPLETED
+from orchestrations.training_wait import COMPLETION_EVENTS
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -23,6 +23,16 @@ TOPIC = "mlops-events"
 CONNECTION = "ServiceBusConnection"
 # The training job's throughput metric (training_job/train.py), when the completion carries its metrics.
 TOKENS_PER_SECOND = "tokens_per_s"
+# Each job's completion events, as the job runners publish them: (job kind, succeeded).
+JOB_EVENTS: dict[str, tuple[JobKind, bool]] = {
+    events.TRAINING_DONE: ("finetune", True),
+    events.TRAINING_FAILED: ("finetune", False),
+    events.STAGING_DONE: ("stage", True),
+    events.STAGING_FAILED: ("stage", False),
+    events.SCORING_DONE: ("score", True),
+    events.SCORING_FAILED: ("score", False),
+}
+AZUREML_MODES: dict[str, JobKind] = {"stage": "stage", "finetune": "finetune", "generate": "generate", "score": "score"}
 FINISHED = {
     df.OrchestrationRuntimeStatus.Completed,
     df.OrchestrationRuntimeStatus.Failed,
@@ -64,30 +74,37 @@ async def _start(event: events.LifecycleEvent, client: df.DurableOrchestrationCl
 )
 @bp.durable_client_input(client_name="client")
 async def complete_training(message: func.ServiceBusMessage, client: df.DurableOrchestrationClient) -> None:
-    """On ``run.training_*`` or an Azure ML terminal job status raise ``TrainingCompleted``; late ones are dropped."""
+    """On a job's completion (``run.training_*``, ``run.staging_*``, ``run.scoring_*``, or an Azure ML terminal
+    job status) raise that job kind's completion event (TrainingCompleted...); late ones are dropped."""
     body = message.get_body()
     if is_azureml_event(body):
         completion = parse_completion(body)
-        if completion is None:
-            log.info("Azure ML event of no run of ours or not terminal; ignored")
+        if completion is None or completion.mode not in AZUREML_MODES:
+            log.info("Azure ML event of no job of ours or not terminal; ignored")
             return
-        run_id, outcome, what = completion.run_id, completion.outcome, f"Azure ML {completion.status}"
+        kind, run_id, outcome = AZUREML_MODES[completion.mode], completion.run_id, completion.outcome
+        what = f"Azure ML {completion.status}"
     else:
         event = _parse(message)
+        if event.event not in JOB_EVENTS:
+            raise events.InvalidEvent(f"{event.event} is not a job completion event")
+        kind, succeeded = JOB_EVENTS[event.event]
         run_id, what = event.run_id, event.event
-        outcome = TrainingOutcome.model_validate({**event.payload, "succeeded": event.event == events.TRAINING_DONE})
+        outcome = TrainingOutcome.model_validate({**event.payload, "succeeded": succeeded})
     with telemetry.trigger_span("servicebus complete_training", run_id, subscription="sub-training-events"):
-        await _complete(client, run_id, outcome, what)
+        await _complete(client, run_id, kind, outcome, what)
 
 
-async def _complete(client: df.DurableOrchestrationClient, run_id: str, outcome: TrainingOutcome, what: str) -> None:
+async def _complete(
+    client: df.DurableOrchestrationClient, run_id: str, kind: JobKind, outcome: TrainingOutcome, what: str
+) -> None:
     status = await client.get_status(run_id)
     if status is None or status.runtime_status is None:
         raise LookupError(f"no orchestration for run {run_id}")
     if status.runtime_status in FINISHED:
         log.info("run %s already finished; late %s ignored", run_id, what)
         return
-    await client.raise_event(run_id, TRAINING_COMPLETED, outcome.to_json())
+    await client.raise_event(run_id, COMPLETION_EVENTS[kind], outcome.to_json())
     throughput = outcome.metrics.get(TOKENS_PER_SECOND)
     if outcome.succeeded and throughput is not None:
         telemetry.record_training_throughput(run_id, throughput)

@@ -21,6 +21,7 @@ from devhost.app.functions import (
     FunctionLoadError,
     HttpFunction,
     ServiceBusFunction,
+    TimerFunction,
     UserFunction,
 )
 
@@ -115,8 +116,12 @@ def _add(index: FunctionIndex, function: UserFunction) -> None:
                 connection=str(binding.get("connection") or "AzureWebJobsServiceBus"),
             )
         )
+    elif kind == "timerTrigger":
+        index.timers.append(TimerFunction(function, str(binding["schedule"]), bool(binding.get("runOnStartup"))))
     elif kind == "orchestrationTrigger":
         _add_durable(index.orchestrators, str(binding.get("orchestration") or function.name), function)
+    elif kind == "entityTrigger":  # entity names are case-insensitive (the scheduler id lowercases them)
+        _add_durable(index.entities, str(binding.get("entityName") or function.name).lower(), function)
     else:
         _add_durable(index.activities, str(binding.get("activity") or function.name), function)
 

@@ -21,6 +21,7 @@ NUMBERED = frozenset(
         ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY,
         ActionType.CALL_HTTP,
         ActionType.CALL_ENTITY,
+        ActionType.SIGNAL_ENTITY,  # fire and forget, but the SDK still takes a sequence number for it
     }
 )
 _COMPOUND = frozenset({ActionType.WHEN_ANY, ActionType.WHEN_ALL})
@@ -44,6 +45,8 @@ class Action:
     fire_at: datetime | None = None
     cancelled: bool = False
     retry: RetryPolicy | None = None
+    instance_id: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,12 @@ def _parse(kind: ActionType, item: dict[str, Any]) -> Action:
     fire_at = item.get("fireAt")
     return Action(
         kind=kind,
-        name=item.get("functionName") or item.get("externalEventName"),
+        name=item.get("functionName") or item.get("externalEventName") or item.get("operation"),
         input=item.get("input"),
         fire_at=history.parse(fire_at) if fire_at else None,
         cancelled=bool(item.get("isCanceled", False)),
+        instance_id=item.get("instanceId") or None,
+        version=item.get("version") or None,
         retry=RetryPolicy(int(retry["firstRetryIntervalInMilliseconds"]), int(retry["maxNumberOfAttempts"]))
         if retry
         else None,

@@ -56,6 +56,35 @@ def task_failed(when: datetime, task_id: int, reason: str, details: str) -> Even
     return event(HistoryEventType.TASK_FAILED, when, TaskScheduledId=task_id, Reason=reason, Details=details)
 
 
+def sub_orchestration_created(
+    when: datetime, event_id: int, name: str, instance_id: str, input_json: str | None
+) -> Event:
+    """The parent scheduled a sub-orchestration (EventId = its sequence number)."""
+    return event(
+        HistoryEventType.SUB_ORCHESTRATION_INSTANCE_CREATED, when, event_id, Name=name, InstanceId=instance_id,
+        Input=input_json,
+    )  # fmt: skip
+
+
+def sub_orchestration_completed(when: datetime, task_id: int, result_json: str | None) -> Event:
+    """A sub-orchestration completed; the SDK matches TaskScheduledId to its creation."""
+    kind = HistoryEventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED
+    return event(kind, when, TaskScheduledId=task_id, Result=result_json)
+
+
+def sub_orchestration_failed(when: datetime, task_id: int, reason: str, details: str) -> Event:
+    """A sub-orchestration failed or was terminated; raised in the parent's generator."""
+    return event(
+        HistoryEventType.SUB_ORCHESTRATION_INSTANCE_FAILED, when, TaskScheduledId=task_id, Reason=reason,
+        Details=details,
+    )  # fmt: skip
+
+
+def event_sent(when: datetime, event_id: int, target: str, name: str, input_json: str) -> Event:
+    """A message to an entity; for a call, the SDK re-keys the waiting task by the request id in Input."""
+    return event(HistoryEventType.EVENT_SENT, when, event_id, InstanceId=target, Name=name, Input=input_json)
+
+
 def timer_created(when: datetime, event_id: int, fire_at: datetime) -> Event:
     """Record a durable timer with sequence number event_id."""
     return event(HistoryEventType.TIMER_CREATED, when, event_id, FireAt=fmt(fire_at))
@@ -79,6 +108,16 @@ def execution_completed(when: datetime, status: str, result_json: str | None) ->
 def execution_terminated(when: datetime, reason: str) -> Event:
     """Close the history of a terminated instance."""
     return event(HistoryEventType.EXECUTION_TERMINATED, when, Input=reason)
+
+
+def execution_suspended(when: datetime, reason: str) -> Event:
+    """The instance was suspended (shown in the history; the SDK skips it on replay)."""
+    return event(HistoryEventType.EXECUTION_SUSPENDED, when, Reason=reason)
+
+
+def execution_resumed(when: datetime, reason: str) -> Event:
+    """The instance was resumed."""
+    return event(HistoryEventType.EXECUTION_RESUMED, when, Reason=reason)
 
 
 def replay(stored: list[Event], new: list[Event]) -> list[Event]:

@@ -60,6 +60,15 @@ def _name(bicep: BicepFile, declaration: tree_sitter.Node) -> str:
     return bicep.text(identifier)
 
 
+_SYMBOLS = ("parameter_declaration", "variable_declaration", "resource_declaration", "module_declaration")
+
+
+def declared_names(bicep: BicepFile) -> tuple[list[str], list[str]]:
+    """(symbols: params, vars, resources, modules; outputs), each in order: outputs have their own namespace."""
+    symbols = [_name(bicep, d) for d in bicep.root.named_children if d.type in _SYMBOLS]
+    return symbols, [_name(bicep, d) for d in _declarations(bicep, "output_declaration")]
+
+
 def variable(bicep: BicepFile, name: str) -> tree_sitter.Node:
     """The value node of ``var name = ...``."""
     for declaration in _declarations(bicep, "variable_declaration"):

@@ -25,7 +25,18 @@ def problems(root: Path = bicep.INFRA) -> list[str]:
         errors = bicep.syntax_errors(parsed)
         found.extend(errors)
         if not errors:
+            found.extend(_duplicates(parsed))
             found.extend(_module_problems(parsed))
+    return found
+
+
+def _duplicates(parsed: bicep.BicepFile) -> list[str]:
+    """Two declarations of one name (e.g. two branches each adding the same param) fail ``az bicep build``."""
+    found = []
+    for names in bicep.declared_names(parsed):
+        found += [
+            f"{parsed.path}: {n} is declared {names.count(n)} times" for n in sorted(set(names)) if names.count(n) > 1
+        ]
     return found
 
 

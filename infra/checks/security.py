@@ -13,7 +13,7 @@ from typing import Any
 
 from infra.checks import bicep
 
-APP_ROLES = {"requester", "approver"}
+APP_ROLES = {"requester", "approver", "operator"}
 # Paths the platform lets through anonymously; the app answers them itself (see function-app.bicep).
 ANONYMOUS_PATHS = ["/api/health", "/api/approvals/*"]
 BLOB_DATA_OWNER = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"

@@ -79,6 +79,56 @@ resource gpuCluster 'Microsoft.MachineLearningServices/workspaces/computes@2024-
   }
 }
 
+@description('CPU VM size of the cluster that runs model staging and evaluation scoring (no GPU needed).')
+param cpuVmSize string = 'Standard_D4s_v3'
+
+// Model staging (HuggingFace -> Blob) and evaluation scoring run as jobs here, not in the Function App
+// (docs/architecture.md): a 7B model never passes through a Function instance. Scales to zero.
+resource cpuCluster 'Microsoft.MachineLearningServices/workspaces/computes@2024-10-01' = {
+  parent: workspace
+  name: 'cpu-jobs-cluster'
+  location: location
+  tags: tags
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    computeType: 'AmlCompute'
+    disableLocalAuth: true
+    properties: {
+      vmSize: cpuVmSize
+      vmPriority: 'Dedicated'
+      osType: 'Linux'
+      enableNodePublicIp: false
+      remoteLoginPortPublicAccess: 'Disabled'
+      subnet: {
+        id: computeSubnetId
+      }
+      scaleSettings: {
+        minNodeCount: 0
+        maxNodeCount: 2
+        nodeIdleTimeBeforeScaleDown: 'PT5M'
+      }
+    }
+  }
+}
+
+resource jobsStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: last(split(storageAccountId, '/'))
+}
+
+// The staging job writes the base model and the scoring job reads predictions and writes scores.
+resource cpuClusterBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(jobsStorage.id, cpuCluster.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+  scope: jobsStorage
+  properties: {
+    // Storage Blob Data Contributor
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+    principalId: cpuCluster.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 var datastores = [
   {
     name: 'mlops_data'
@@ -114,5 +164,6 @@ output workspaceName string = workspace.name
 output workspacePrincipalId string = workspace.identity.principalId
 output computeName string = gpuCluster.name
 output computePrincipalId string = gpuCluster.identity.principalId
+output cpuComputeName string = cpuCluster.name
 @description('MLflow tracking URI of the workspace (azureml-mlflow resolves it with the caller identity).')
 output mlflowTrackingUri string = 'azureml://${location}.api.azureml.ms/mlflow/v1.0${workspace.id}'

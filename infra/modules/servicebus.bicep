@@ -50,7 +50,7 @@ var rules = [
   {
     subscription: 'sub-training-events'
     name: 'training-finished'
-    sqlExpression: 'event_type IN (\'run.training_done\', \'run.training_failed\', \'azureml.run_status_changed\')'
+    sqlExpression: 'event_type IN (\'run.training_done\', \'run.training_failed\', \'run.staging_done\', \'run.staging_failed\', \'run.scoring_done\', \'run.scoring_failed\', \'azureml.run_status_changed\')'
   }
   {
     subscription: 'sub-notifications'

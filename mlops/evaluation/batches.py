@@ -1,5 +1,5 @@
-"""An evaluation set split into row ranges scored by parallel activities, and where each range's scores
-are kept: in Blob beside the predictions, so the orchestration history carries only their URIs."""
+"""An evaluation set split into row ranges scored by the scoring job, and where each range's scores are
+kept: in Blob beside the predictions, so the orchestration history carries only their URIs."""
 
 from __future__ import annotations
 
@@ -14,5 +14,14 @@ def batch_ranges(count: int, size: int) -> list[tuple[int, int]]:
 
 def batch_uri(predictions_uri: str, start: int, stop: int) -> str:
     """Where the scores of rows [start, stop) of these predictions are written."""
-    base = predictions_uri.rsplit("/", 1)[0]
-    return f"{base}/evaluation-batches/{start:06d}-{stop:06d}.json"
+    return f"{batches_uri(predictions_uri)}/{batch_file(start, stop)}"
+
+
+def batches_uri(predictions_uri: str) -> str:
+    """The folder of every range's scores (the scoring job's output folder)."""
+    return f"{predictions_uri.rsplit('/', 1)[0]}/evaluation-batches"
+
+
+def batch_file(start: int, stop: int) -> str:
+    """The file name of rows [start, stop)'s scores, in Blob and in the scoring job's output folder."""
+    return f"{start:06d}-{stop:06d}.json"

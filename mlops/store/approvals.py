@@ -1,8 +1,9 @@
 """Approvals: each principal's vote, and the run's one outcome decided by one conditional write.
 
 The outcome row (``run_approvals``, one per run) is written by the vote that rejects or brings the N-th
-approval, or by the deadline's expiry: whichever INSERT comes first wins, so a decision can never land
-beside an expired outcome. Votes and the outcome are written under the run's row lock.
+approval, or by the deadline's expiry (under the run's row lock, one conditional INSERT each): once the
+expiry is recorded, or the recorded deadline has passed, a vote is refused and nothing is written, so a
+decision never lands beside an expired outcome.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mlops.store.rows import approval_record, run_uuid, vote_record
 
 EXPIRED = "expired"
 _LOCK_RUN = """
-SELECT status, approvals_required, approval_deadline < clock_timestamp() AS past_deadline
+SELECT status, decision, approvals_required, approval_deadline < clock_timestamp() AS past_deadline
 FROM pipeline_runs WHERE run_id = $1 FOR UPDATE
 """
 _INSERT_VOTE = """
@@ -113,12 +114,23 @@ class ApprovalQueries:
                 await conn.execute(_APPROVAL_EVENT, key, "decision withdrawn: it could not be delivered", details)
 
     async def close_approval(self, run_id: str) -> ApprovalRecord:
-        """At the deadline: record ``expired`` as the outcome unless a decision got there first, and return the
-        outcome that stands (the expiry, or that decision)."""
+        """The deadline won (the pipeline is expiring the run): make ``expired`` the run's one outcome. A decision
+        recorded that never reached the pipeline in time is withdrawn, with a note, so no "approved by X"
+        stands beside an expired run; an ``expired`` outcome already there is returned as is (a re-run)."""
         key = run_uuid(run_id)
         async with self._pool.acquire() as conn, conn.transaction():
             if await conn.fetchval("SELECT 1 FROM pipeline_runs WHERE run_id = $1 FOR UPDATE", key) is None:
                 raise RunNotFound(run_id)
+            late = await conn.fetchrow(
+                "DELETE FROM run_approvals WHERE run_id = $1 AND decision <> $2 RETURNING *", key, EXPIRED
+            )
+            if late is not None:
+                await conn.execute(
+                    "DELETE FROM run_approval_votes WHERE run_id = $1 AND approver_oid = $2", key, late["approver_oid"]
+                )
+                details = {"withdrawn": late["decision"], "approver": late["approver"]}
+                message = "decision withdrawn: the deadline passed before it reached the pipeline"
+                await conn.execute(_APPROVAL_EVENT, key, message, details)
             row = await conn.fetchrow(_INSERT_OUTCOME, key, EXPIRED, "deadline", None, None, "timer")
             if row is None:
                 return approval_record(await conn.fetchrow("SELECT * FROM run_approvals WHERE run_id = $1", key))
@@ -140,7 +152,7 @@ async def _check_open(conn: asyncpg.Connection, run_id: str, key: object, run: a
         raise ApprovalWindowClosed(f"run {run_id}: the approval window closed; nothing was recorded")
     if outcome is not None:
         raise AlreadyDecided(approval_record(outcome))
-    if run["past_deadline"]:
+    if run["past_deadline"] or run["decision"] == EXPIRED:
         raise ApprovalWindowClosed(f"run {run_id}: the approval deadline has passed; nothing was recorded")
     if run["status"] != "awaiting_approval":
         raise NotAwaitingDecision(f"run {run_id} is {run['status']}, not awaiting approval")

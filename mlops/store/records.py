@@ -25,6 +25,9 @@ class DatasetRecord:
     train_rows: int
     eval_rows: int
     created_at: datetime | None = None  # set by the database
+    # The Blob ETags of the files as validated at registration (None: seeded before migration 009).
+    train_etag: str | None = None
+    eval_etag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class NewRun:
     run_id: str | None = None
     created_by_oid: str | None = None
     approvals_required: int = 1
+    # The gate policy in force (mlops.gate): its snapshot, version and the weight profile chosen.
+    gate_policy: Mapping[str, Any] | None = None
+    policy_version: str | None = None
+    weight_profile: str | None = None
 
     def __post_init__(self) -> None:
         if self.task_type not in TASK_TYPES:
@@ -87,6 +94,9 @@ class RunRecord:
     created_by_oid: str | None = None
     approvals_required: int = 1
     approval_deadline: datetime | None = None
+    gate_policy: dict[str, Any] | None = None
+    policy_version: str | None = None
+    weight_profile: str | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -103,6 +113,10 @@ class RunEvent:
     details: dict[str, Any]
     dedupe_key: str | None
     at: datetime
+    # The hash chain (migration 009, mlops.audit): position, previous event's hash, this event's hash.
+    chain_seq: int = 0
+    prev_hash: str = ""
+    row_hash: str = ""
 
 
 @dataclass(frozen=True)

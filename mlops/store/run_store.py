@@ -8,11 +8,13 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from mlops.store.approvals import ApprovalQueries
+from mlops.store.audit import AuditQueries
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
 from mlops.store.judge_cache import JudgeCacheQueries
 from mlops.store.migrate import apply_migrations
+from mlops.store.operations import OperationQueries
 from mlops.store.outbox import OutboxQueries
 from mlops.store.outcomes import OutcomeQueries
 from mlops.store.runs import RunQueries
@@ -24,10 +26,18 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 
 class RunStore(
-    RunQueries, DatasetQueries, OutcomeQueries, ApprovalQueries, InsightQueries, JudgeCacheQueries, OutboxQueries
+    RunQueries,
+    DatasetQueries,
+    OutcomeQueries,
+    ApprovalQueries,
+    InsightQueries,
+    JudgeCacheQueries,
+    OutboxQueries,
+    OperationQueries,
+    AuditQueries,
 ):
-    """Datasets, runs, audit trail, results, samples, approvals, dashboard, judge cache; one pool, bound to one
-    event loop."""
+    """Datasets, runs, audit trail (and its hash chain), results, samples, votes and approvals, dashboard, judge
+    cache; one pool, bound to one event loop."""
 
     def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool

@@ -19,8 +19,9 @@ BeforeCommit = Callable[[RunRecord], Awaitable[None]]
 
 _INSERT_RUN = """
 INSERT INTO pipeline_runs (run_id, model_id, dataset, experiment_name, task_type, ml_score_threshold,
-                           metric_weights, created_by, created_by_oid, approvals_required)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *
+                           metric_weights, created_by, gate_policy, policy_version, weight_profile,
+                           created_by_oid, approvals_required)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *
 """
 _INSERT_EVENT = """
 INSERT INTO run_events (run_id, kind, status, message, details, dedupe_key)
@@ -52,6 +53,9 @@ class RunQueries:
                     new.ml_score_threshold,
                     dict(new.metric_weights),
                     new.created_by,
+                    None if new.gate_policy is None else dict(new.gate_policy),
+                    new.policy_version,
+                    new.weight_profile,
                     new.created_by_oid,
                     new.approvals_required,
                 )

@@ -1,4 +1,4 @@
-"""The Azure ML adapter of the training port: submit the command job with MLClient, read its status.
+"""The Azure ML adapter of the jobs port: submit the command jobs with MLClient, read their status.
 
 ``MLClient`` is built in the composition root from settings (DefaultAzureCredential); this adapter
 only speaks to it, so tests hand it a client whose HTTP transport is a fake Azure ML REST service.
@@ -6,12 +6,25 @@ only speaks to it, so tests hand it a client whose HTTP transport is a fake Azur
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from azure.ai.ml import MLClient
+from azure.ai.ml.entities import Command
 from azure.core.exceptions import ResourceNotFoundError
 
-from mlops.payloads import TrainingRequest
+from evaluation_job.job_spec import build_scoring_job, code_snapshot, evaluation_environment
+from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.backends import JobState, JobStatus
-from training_job.job_spec import DEFAULT_COMPUTE, JobSpec, build_job, job_name, training_environment
+from training_job.job_spec import (
+    DEFAULT_COMPUTE,
+    JobSpec,
+    build_job,
+    build_staging_job,
+    job_name,
+    training_environment,
+)
 
 # Azure ML job statuses (JobStatus enum of the REST API) mapped onto the port's states.
 _STATES: dict[str, JobState] = {"Completed": "completed", "Failed": "failed", "Canceled": "failed"}
@@ -36,10 +49,8 @@ class AzureMLTrainingBackend:
 
     def submit(self, request: TrainingRequest) -> str:
         name = job_name(request.run_id, request.mode)
-        try:
-            return str(self._client.jobs.get(name).name)  # a retried activity finds the job it submitted
-        except ResourceNotFoundError:
-            pass
+        if self._exists(name):
+            return name
         spec = JobSpec(
             run_id=request.run_id,
             model_id=request.model_id or request.base_model_uri,
@@ -51,8 +62,36 @@ class AzureMLTrainingBackend:
             max_steps=request.max_steps,
             compute=self._compute,
         )
-        created = self._client.jobs.create_or_update(build_job(spec, training_environment()))
-        return str(created.name)
+        return self._create(build_job(spec, training_environment()))
+
+    def stage(self, run_id: str, model_id: str, plan: StagingPlan) -> str:
+        name = job_name(run_id, "stage")
+        if self._exists(name):
+            return name
+        return self._create(build_staging_job(run_id, model_id, plan.uri, training_environment()))
+
+    def score(self, request: ScoringRequest) -> str:
+        name = job_name(request.run_id, "score")
+        if self._exists(name):
+            return name
+        batches = [(rows.start, rows.stop) for rows in request.batches]
+        with tempfile.TemporaryDirectory(prefix="mlops-score-code-") as tmp:
+            job = build_scoring_job(
+                request.run_id, request.predictions_uri, batches, request.judge_metrics, evaluation_environment(),
+                dict(os.environ), code_snapshot(Path(tmp)),
+            )  # fmt: skip
+            return self._create(job)  # the snapshot is uploaded (or found by its hash) here
+
+    def _exists(self, name: str) -> bool:
+        """Whether the job was submitted already (a retried activity finds the job it submitted)."""
+        try:
+            self._client.jobs.get(name)
+        except ResourceNotFoundError:
+            return False
+        return True
+
+    def _create(self, job: Command) -> str:
+        return str(self._client.jobs.create_or_update(job).name)
 
     def status(self, job_name: str) -> JobStatus:
         job = self._client.jobs.get(job_name)

@@ -32,6 +32,7 @@ class JobCompletion:
     job_run_id: str
     status: str
     outcome: TrainingOutcome
+    mode: str = "finetune"  # the job's ``mode`` tag: stage, finetune, generate or score
 
 
 def is_azureml_event(body: bytes | str) -> bool:
@@ -57,13 +58,16 @@ def parse_completion(body: bytes | str) -> JobCompletion | None:
         return None
     job = str(data.get("runId") or "")
     reason = f"Azure ML job {job} {status} (experiment {data.get('experimentName')})" if status in _FAILED else None
-    return JobCompletion(run_id, job, status, job_outcome(run_id, str(tags.get("mode") or "finetune"), reason))
+    mode = str(tags.get("mode") or "finetune")
+    return JobCompletion(run_id, job, status, job_outcome(run_id, mode, reason), mode)
 
 
 def job_outcome(run_id: str, mode: str, reason: str | None) -> TrainingOutcome:
     """The outcome of a job that ended (``reason`` None: succeeded), its outputs where the job spec puts them."""
     if reason is not None:
         return TrainingOutcome(succeeded=False, reason=reason)
+    if mode not in ("finetune", "generate"):  # staging and scoring write where the orchestrator told them
+        return TrainingOutcome(succeeded=True)
     out = f"{RUNS_PREFIX}/{run_id}"
     return TrainingOutcome(
         succeeded=True,

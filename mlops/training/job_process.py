@@ -15,10 +15,10 @@ REASON_LINES = 20
 
 
 class JobFailed(RuntimeError):
-    """The training process exited non-zero; ``reason`` holds the last lines of its output."""
+    """A job process exited non-zero; ``reason`` holds the last lines of its output."""
 
     def __init__(self, returncode: int, reason: str) -> None:
-        super().__init__(f"training job exited with code {returncode}")
+        super().__init__(f"job exited with code {returncode}")
         self.returncode = returncode
         self.reason = reason
 
@@ -48,8 +48,14 @@ def run_training_job(
     request: TrainingRequest, base: Path, train: Path, evaluation: Path, out: Path, log_file: Path
 ) -> dict[str, float]:
     """Run the job to completion, copying its output to stdout and ``log_file``; return OUT/metrics.json."""
+    run_process(job_command(request, base, train, evaluation, out), log_file)
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    return {str(key): float(value) for key, value in metrics.items()}
+
+
+def run_process(command: list[str], log_file: Path) -> None:
+    """Run a job's command to completion, copying its output to stdout and ``log_file``; JobFailed on exit != 0."""
     tail: deque[str] = deque(maxlen=REASON_LINES)
-    command = job_command(request, base, train, evaluation, out)
     # cwd is the code root so that relative settings (e.g. a sqlite MLflow URI) mean what they mean here.
     with (
         log_file.open("w", encoding="utf-8") as sink,
@@ -64,6 +70,6 @@ def run_training_job(
             if line.strip():
                 tail.append(line.rstrip())
     if process.returncode != 0:
-        raise JobFailed(process.returncode, "\n".join(tail))
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    return {str(key): float(value) for key, value in metrics.items()}
+        # A job that refuses its input says why on one "error: ..." line: that line is the reason.
+        refused = next((line for line in reversed(tail) if line.startswith("error: ")), None)
+        raise JobFailed(process.returncode, refused or "\n".join(tail))

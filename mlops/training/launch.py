@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mlops.payloads import TrainingRequest
+from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.job_process import code_root
 
 DEFAULT_MODEL_CACHE = ".stack/models"
@@ -36,20 +36,46 @@ def runner_command(job: TrainingRequest) -> list[str]:
     return command
 
 
+def staging_command(run_id: str, model_id: str, plan: StagingPlan) -> list[str]:
+    """The job runner's command line that stages ``model_id`` at ``plan.uri``."""
+    return [
+        sys.executable, "-m", "mlops.training.job_runner", "stage", "--run-id", run_id,
+        "--model-id", model_id, "--target", plan.uri,
+    ]  # fmt: skip
+
+
+def scoring_command(job: ScoringRequest) -> list[str]:
+    """The job runner's command line that scores the predictions' batches."""
+    command = [
+        sys.executable, "-m", "mlops.training.job_runner", "score", "--run-id", job.run_id,
+        "--predictions", job.predictions_uri,
+    ]  # fmt: skip
+    for rows in job.batches:
+        command += ["--batch", f"{rows.start}:{rows.stop}"]
+    for name in job.judge_metrics:
+        command += ["--judge-metric", name]
+    return command
+
+
 def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None = None) -> str:
-    """Spawn the runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; name it.
+    """Spawn the training runner detached; see launch_detached."""
+    return launch_detached(job_name(job), job.run_id, runner_command(job), model_cache_dir=model_cache_dir)
+
+
+def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_dir: Path | None = None) -> str:
+    """Spawn a runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; return ``name``.
 
     Idempotent while the job runs: a re-run of the submit activity (at-least-once delivery) finds the
     live process through its pid file and starts nothing.
     """
     directory = jobs_dir(model_cache_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    pid_file = directory / f"{job_name(job)}.pid"
+    pid_file = directory / f"{name}.pid"
     if _alive(pid_file):
-        return job_name(job)
-    with (directory / f"{job.run_id}.log").open("ab") as log_file:
+        return name
+    with (directory / f"{run_id}.log").open("ab") as log_file:
         process = subprocess.Popen(
-            runner_command(job),
+            command,
             cwd=code_root(),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
@@ -57,7 +83,7 @@ def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None 
             start_new_session=True,
         )
     pid_file.write_text(str(process.pid))
-    return job_name(job)
+    return name
 
 
 def _alive(pid_file: Path) -> bool:

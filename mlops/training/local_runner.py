@@ -76,15 +76,21 @@ def _required_env(name: str) -> str:
     return value
 
 
+def connect_from_env() -> tuple[BlobStore, EventPublisher]:
+    """The Blob store and the topic publisher a local job runner reports through."""
+    blob = BlobStore.from_connection_string(_required_env("BLOB_CONNECTION_STRING"))
+    publisher = EventPublisher.from_connection_string(
+        _required_env("ServiceBusConnection"), os.environ.get("SERVICEBUS_TOPIC") or DEFAULT_TOPIC
+    )
+    return blob, publisher
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one job and publish its outcome; exit 1 only if the event could not be published."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("azure").setLevel(logging.WARNING)  # the SDKs log every HTTP request at INFO
     request = TrainingRequest.model_validate(vars(_parser().parse_args(argv)))
-    blob = BlobStore.from_connection_string(_required_env("BLOB_CONNECTION_STRING"))
-    publisher = EventPublisher.from_connection_string(
-        _required_env("ServiceBusConnection"), os.environ.get("SERVICEBUS_TOPIC") or DEFAULT_TOPIC
-    )
+    blob, publisher = connect_from_env()
     with tempfile.TemporaryDirectory(prefix=f"mlops-job-{request.run_id}-") as tmp:
         event = execute(request, blob, Path(tmp))
     try:

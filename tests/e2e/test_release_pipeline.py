@@ -7,6 +7,7 @@ from pathlib import Path
 
 import mlflow
 
+from mlops.training.launch import jobs_dir
 from tests.e2e.conftest import APPROVER, Api
 
 
@@ -90,3 +91,16 @@ def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
     run = api.wait_for(run_id, {"completed", "failed"}, timeout=60)
     assert (run["status"], run["decision"]) == ("completed", "expired")
     assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 410
+
+
+def test_staging_and_scoring_run_as_jobs_outside_the_function_host(api: Api, tiny_model: Path, stack_env, tmp_path):
+    model = tmp_path / "fresh-model"  # a model id no earlier run staged
+    shutil.copytree(tiny_model, model)
+    run_id = api.start_run(str(model), task_type="evaluate", ml_score_threshold=1.0)
+    run = api.wait_for(run_id, {"completed", "failed"}, timeout=600)
+    assert (run["status"], run["decision"]) == ("completed", "rejected")
+    details = [event.get("details") or {} for event in run["events"]]
+    jobs = [d["job_name"] for d in details if d.get("mode") in ("stage", "score")]
+    assert jobs == [f"local-stage-{run_id}", f"local-score-{run_id}"]
+    log = (jobs_dir(Path(stack_env["MODEL_CACHE_DIR"])) / f"{run_id}.log").read_text()
+    assert f"staged {model} in" in log and "scored 1 of 1 batches" in log

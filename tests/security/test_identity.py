@@ -36,7 +36,7 @@ def awaiting(secured: Api, tiny_model: Path) -> dict[str, str]:
     names = ("two_approvals", "requester_decides", "deadline")
     runs = {n: requester.start_run(str(tiny_model), task_type="evaluate", ml_score_threshold=0.0) for n in names}
     for run_id in runs.values():
-        assert requester.wait_for(run_id, {"awaiting_approval", "failed"})["status"] == "awaiting_approval"
+        assert requester.wait_for(run_id, {"awaiting_approval", "failed"}, timeout=900)["status"] == "awaiting_approval"
     return runs
 
 

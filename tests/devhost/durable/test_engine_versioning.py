@@ -137,12 +137,13 @@ async def test_a_task_hub_from_before_versioning_opens_with_empty_versions(tmp_p
     path = tmp_path / "durable.sqlite"
     with sqlite3.connect(path) as old:
         old.execute(
-            "CREATE TABLE MLOpsHub_instances (instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT "
+            "CREATE TABLE TestHubName_instances (instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT "
             "NOT NULL, status TEXT NOT NULL, input TEXT, output TEXT, custom_status TEXT, created_time TEXT NOT NULL, "
             "last_updated_time TEXT NOT NULL, ledger TEXT NOT NULL)"
         )
         old.execute(
-            "INSERT INTO MLOpsHub_instances VALUES ('legacy', 'versioned', 'e', 'Completed', NULL, '\"done\"', NULL, "
+            "INSERT INTO TestHubName_instances VALUES "
+            "('legacy', 'versioned', 'e', 'Completed', NULL, '\"done\"', NULL, "
             "'2024-01-01T09:00:00.000000Z', '2024-01-01T09:00:00.000000Z', '{\"next_id\": 0, \"actions\": [], "
             '"retries": {}}\')'
         )

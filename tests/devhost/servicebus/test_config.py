@@ -16,7 +16,14 @@ from devhost.servicebus.jsonc import strip_comments
 CONFIG = Path(__file__).resolve().parents[3] / "infra" / "servicebus" / "Config.json"
 ROUTES = {
     "sub-orchestrator": {"run.created"},
-    "sub-training-events": {"run.training_done", "run.training_failed"},
+    "sub-training-events": {
+        "run.training_done",
+        "run.training_failed",
+        "run.staging_done",
+        "run.staging_failed",
+        "run.scoring_done",
+        "run.scoring_failed",
+    },
     "sub-notifications": {
         "run.eval_passed",
         "run.eval_rejected",

@@ -89,10 +89,22 @@ async def test_a_vote_after_the_expiry_won_is_refused_and_not_recorded(make_run:
     assert await run_store.list_votes(run_id) == []
 
 
-async def test_a_decision_recorded_before_the_expiry_stands(make_run: MakeRun, run_store: RunStore) -> None:
+async def test_a_decision_the_pipeline_never_saw_is_withdrawn_when_the_deadline_wins(
+    make_run: MakeRun, run_store: RunStore
+) -> None:
     run_id = await _awaiting(make_run, run_store)
-    decided = await run_store.cast_vote(run_id, _vote("ann"))
-    assert await run_store.close_approval(run_id) == decided.outcome
+    await run_store.cast_vote(run_id, _vote("ann"))
+    assert (await run_store.close_approval(run_id)).decision == "expired"
+    assert await run_store.get_approval(run_id) is None and await run_store.list_votes(run_id) == []
+    messages = [e.message for e in await run_store.list_events(run_id) if e.kind == "approval"]
+    assert "decision withdrawn: the deadline passed before it reached the pipeline" in messages
+
+
+async def test_a_vote_on_an_expired_run_is_refused(make_run: MakeRun, run_store: RunStore) -> None:
+    run_id = await _awaiting(make_run, run_store)
+    await run_store.record_transition(run_id, "completed", "no decision", decision="expired")
+    with pytest.raises(ApprovalWindowClosed):
+        await run_store.cast_vote(run_id, _vote("ann"))
 
 
 async def test_a_vote_past_the_deadline_is_refused_and_not_recorded(make_run: MakeRun, run_store: RunStore) -> None:

@@ -26,6 +26,7 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
             "pipeline_runs",
             "run_approval_votes",
             "run_approvals",
+            "run_audit_heads",
             "run_events",
             "run_results",
             "run_samples",

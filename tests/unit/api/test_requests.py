@@ -15,7 +15,7 @@ def _run(**overrides):
 
 def test_run_request_applies_the_default_threshold():
     request = parse_body(RunRequest, _run())
-    assert request.ml_score_threshold == 0.7
+    assert request.ml_score_threshold is None  # left out: the gate policy's floor applies
     assert request.metric_weights is None
 
 

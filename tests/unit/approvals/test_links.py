@@ -13,7 +13,7 @@ from mlops.store import AlreadyDecided, Ballot, RunFields, RunStore
 from tests.integration.store.support import DATASET, new_run
 
 NOW = datetime.now(UTC)
-KEYS = SigningKeys.parse("k1:unit-test-signing-key-0123")
+KEYS = SigningKeys.parse("k1:unit-test-signing-key-0123-long-enough-for-hmac")
 ANA, EVE, MALLORY, RILEY = (
     Principal(oid=f"00000000-0000-4000-8000-00000000000{n}", name=name, roles=frozenset({"approver"}))
     for n, name in enumerate(("ana", "eve", "mallory", "riley"))
@@ -116,7 +116,9 @@ async def test_a_link_after_the_expiry_won_is_410_and_records_nothing(run_store:
 
 async def test_forged_token_is_refused_unchanged(run_store: RunStore):
     run_id, raised = await _awaiting(run_store), Raised()
-    forged = SigningKeys.parse("k1:attacker-key-0123456789").sign(ApprovalClaims(run_id, "approve", "3", NOW))
+    forged = SigningKeys.parse("k1:attacker-key-0123456789-long-enough-for-hmac").sign(
+        ApprovalClaims(run_id, "approve", "3", NOW)
+    )
     with pytest.raises(BadSignature):
         await confirm_link(run_store, KEYS, forged, MALLORY, {}, raised, NOW - timedelta(hours=1))
     await _unchanged(run_store, run_id, raised)

@@ -37,6 +37,13 @@ def test_completed_maps_to_a_successful_outcome_with_the_job_outputs() -> None:
     assert completion.outcome.predictions_uri == "blob://model-outputs/runs/run-42/predictions.jsonl"
 
 
+@pytest.mark.parametrize("mode", ["stage", "score"])
+def test_a_staging_or_scoring_job_completion_carries_its_mode(mode: str) -> None:
+    completion = parse_completion(event("Completed", runTags={"run_id": "run-42", "mode": mode}))
+    assert completion is not None and completion.mode == mode
+    assert completion.outcome.succeeded and completion.outcome.model_uri is None
+
+
 @pytest.mark.parametrize("status", ["Failed", "Canceled"])
 def test_failed_and_canceled_map_to_a_failure_with_the_reason(status: str) -> None:
     completion = parse_completion(as_cloud_event(event(status)))

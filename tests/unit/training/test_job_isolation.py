@@ -43,5 +43,5 @@ def test_training_job_requirements_cover_its_third_party_imports() -> None:
     requirements = (JOB_DIR / "requirements.txt").read_text(encoding="utf-8").lower()
     imported = set().union(*(_imported_roots(path) for path in _job_modules()))
     third_party = imported - set(sys.stdlib_module_names) - {"__future__", "training_job"}
-    assert third_party == {"jinja2", "mlflow", "peft", "torch", "transformers"}
+    assert third_party == {"huggingface_hub", "jinja2", "mlflow", "peft", "torch", "transformers"}
     assert all(f"\n{name}" in requirements for name in third_party)

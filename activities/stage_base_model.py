@@ -1,0 +1,36 @@
+"""Activity: find where the base model is staged in Blob and, when it is not there yet, submit the staging job."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops import telemetry
+from mlops.bootstrap import services
+from mlops.payloads import LoadModelRequest
+from mlops.staging import needs_job, plan_staging
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
+async def stage_base_model(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the staged location and the staging job's name (None: already staged); the weights never
+    pass through this instance. A ``blob://`` id without a model raises StagingRefused."""
+    request = LoadModelRequest.model_validate(payload)
+    svc = await services()
+    plan = await asyncio.to_thread(plan_staging, request.model_id, svc.blob)
+    if not await asyncio.to_thread(needs_job, request.model_id, plan, svc.blob):
+        return plan.to_json()
+    job_name = await asyncio.to_thread(svc.training.stage, request.run_id, request.model_id, plan)
+    await svc.store.append_event(
+        request.run_id,
+        "event",
+        f"stage job {job_name} submitted",
+        details={"job_name": job_name, "mode": "stage", "backend": svc.settings.training.backend},
+        dedupe_key="job:stage",
+    )
+    return plan.model_copy(update={"job_name": job_name}).to_json()

@@ -1,0 +1,32 @@
+"""Activity: submit the scoring job (metrics, embeddings, judge) for the planned batches; its completion
+arrives later as an event."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+
+from mlops import telemetry
+from mlops.bootstrap import services
+from mlops.payloads import ScoringRequest, TrainingSubmitted
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload")
+@telemetry.traced_activity
+async def submit_scoring(payload: dict[str, Any]) -> dict[str, Any]:
+    """Start the scoring job on the configured backend (idempotent per run) and record its name."""
+    request = ScoringRequest.model_validate(payload)
+    svc = await services()
+    job_name = await asyncio.to_thread(svc.training.score, request)
+    await svc.store.append_event(
+        request.run_id,
+        "event",
+        f"score job {job_name} submitted ({len(request.batches)} batches)",
+        details={"job_name": job_name, "mode": "score", "backend": svc.settings.training.backend},
+        dedupe_key="job:score",
+    )
+    return TrainingSubmitted(job_name=job_name).to_json()

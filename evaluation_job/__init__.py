@@ -1,0 +1,1 @@
+"""The evaluation scoring job: the CPU-bound part of an evaluation, outside the Function App."""
