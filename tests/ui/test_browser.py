@@ -104,7 +104,7 @@ def test_start_follow_approve_in_the_browser(ui_url: str, ui_api: Api, ui_model:
     sign_in(page, "ana@contoso.com", "approver")
 
     # The Approve button only shows once the run awaits approval (the timeline names every stage ahead).
-    expect(page.get_by_role("button", name="Approve")).to_be_visible(timeout=240_000)
+    expect(page.get_by_role("button", name="Approve")).to_be_visible(timeout=480_000)
     expect(page.get_by_text("🟠 awaiting approval")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "2-awaiting-approval.png", full_page=True)
     page.get_by_role("textbox", name="Comment", exact=True).fill("approved from the browser")

@@ -109,7 +109,7 @@ def test_the_run_records_the_signed_in_requester(ui_env: Api, started_run: str, 
 
 
 def test_the_requester_is_offered_reject_but_not_approve(ui_env: Api, started_run: str) -> None:
-    ui_env.wait_for(started_run, {"awaiting_approval", "failed"}, timeout=240)
+    ui_env.wait_for(started_run, {"awaiting_approval", "failed"}, timeout=480)
     app = page("run", REQUESTER, ("requester", "approver"), run_id=started_run)
     assert not app.exception and not app.error, texts(app)
     assert "Reject" in buttons(app) and "Approve" not in buttons(app)
@@ -117,7 +117,7 @@ def test_the_requester_is_offered_reject_but_not_approve(ui_env: Api, started_ru
 
 
 def test_the_run_page_shows_no_card_body_or_decision_link(ui_env: Api, started_run: str) -> None:
-    ui_env.wait_for(started_run, {"awaiting_approval", "failed"}, timeout=240)
+    ui_env.wait_for(started_run, {"awaiting_approval", "failed"}, timeout=480)
     app = page("run", APPROVER, ("approver",), run_id=started_run)
     shown = texts(app) + "".join(frame.value.to_json() for frame in app.dataframe)
     assert not app.get("json"), "no card JSON on the page"
@@ -126,7 +126,7 @@ def test_the_run_page_shows_no_card_body_or_decision_link(ui_env: Api, started_r
 
 
 def test_an_approver_approves_and_the_api_records_them(ui_env: Api, started_run: str) -> None:
-    ui_env.wait_for(started_run, {"awaiting_approval", "failed"}, timeout=240)
+    ui_env.wait_for(started_run, {"awaiting_approval", "failed"}, timeout=480)
     app = page("run", APPROVER, ("approver",), run_id=started_run)
     assert not app.exception and not app.error, texts(app)
     shown = texts(app)

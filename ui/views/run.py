@@ -93,14 +93,17 @@ def cards_and_audit(run: dict[str, Any]) -> None:
 
 
 def decisions(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """The decisions recorded so far (N-of-M runs list each approval; older answers carry one)."""
+    """The votes recorded so far (``approvals.votes``; the final ``approval`` alone in older answers)."""
     recorded = run.get("approvals")
-    if isinstance(recorded, list):
-        return recorded
+    if isinstance(recorded, dict) and isinstance(recorded.get("votes"), list):
+        return list(recorded["votes"])
     return [run["approval"]] if run.get("approval") else []
 
 
 def show_decisions(run: dict[str, Any]) -> None:
+    recorded = run.get("approvals")
+    if isinstance(recorded, dict) and recorded.get("summary"):
+        st.caption(str(recorded["summary"]))  # e.g. "1 of 2 approvals"
     for a in decisions(run):
         st.info(f"{a['decision']} by {a['approver']} via {a['via']}: {a.get('comment') or 'no comment'}")
 
