@@ -20,10 +20,10 @@ class Step:
 
 
 def plan(runs: int, faults: int, seed: int, spread_s: float) -> list[Step]:
-    """Runs evenly over ``spread_s`` (half stop at the gate, half wait for approval); faults at seeded times
+    """Runs evenly over ``spread_s`` (thresholds 0.7 or 1.0: the gate policy's floor is 0.7); faults at seeded times
     over the same window and a little after, each kind at least once when there are enough faults."""
     rng = random.Random(seed)
-    steps = [Step(i * spread_s / runs, "start_run", rng.choice((0.0, 1.0))) for i in range(runs)]
+    steps = [Step(i * spread_s / runs, "start_run", rng.choice((0.7, 1.0))) for i in range(runs)]
     kinds = [FAULT_KINDS[i % len(FAULT_KINDS)] for i in range(faults)]
     rng.shuffle(kinds)
     steps += [Step(rng.uniform(1.0, spread_s * 1.3), kind, round(rng.uniform(0.2, 3.0), 1)) for kind in kinds]
