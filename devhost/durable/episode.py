@@ -32,6 +32,7 @@ class Episode:
     stored: list[Event]
     batch: list[Message]
     now: datetime
+    parent_id: str | None = None  # a sub-orchestration's parent (context.parent_instance_id)
 
 
 def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities: Collection[str]) -> Commit:
@@ -52,7 +53,11 @@ def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities
     if handler is None:
         return _fail(commit, missing_function(row.name, "orchestrator"), now)
     body = worker.orchestrator_body(
-        row.instance_id, row.input_json, history.replay(episode.stored, fresh), bool(episode.stored)
+        row.instance_id,
+        row.input_json,
+        history.replay(episode.stored, fresh),
+        bool(episode.stored),
+        episode.parent_id,
     )
     output = worker.run_orchestrator(handler, body)
     try:

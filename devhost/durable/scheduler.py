@@ -165,7 +165,7 @@ class Scheduler:
         batch = take_batch(self._store.messages(instance_id, now), row.ledger)
         if not batch:
             return
-        episode = Episode(row, self._store.history(instance_id), batch, now)
+        episode = Episode(row, self._store.history(instance_id), batch, now, self._store.parent_of(instance_id))
         commit = await asyncio.to_thread(run_episode, episode, self._orchestrators.get(row.name), self._runner.names())
         applied = self._store.apply(commit, now)
         log.debug(

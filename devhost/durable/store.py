@@ -89,6 +89,11 @@ class Store(Database):
                 writes.append(t, instance_id, [history.execution_resumed(now, reason)])
             return bool(changed)
 
+    def parent_of(self, instance_id: str) -> str | None:
+        """The instance id of the orchestration waiting on this sub-orchestration, if any."""
+        found = self.rows("SELECT parent_id FROM {parents} WHERE instance_id = ?", instance_id)
+        return str(found[0][0]) if found else None
+
     def purge(self, instance_id: str) -> bool:
         """Delete the instance with its history and pending work; False if it did not exist."""
         with self.tx() as t:
