@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.evaluation import EvaluationFailed, read_predictions
@@ -22,6 +23,7 @@ bp = df.Blueprint()
 
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
+@permanent_failures_returned
 async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the MLScore and whether it reaches the run's threshold; metrics, per-sample scores, the NaN-policy
     decision and the report land in PostgreSQL, MLflow and Blob; raise EvaluationFailed when the policy fails."""
@@ -42,7 +44,8 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
         log_evaluation, svc.settings.mlflow_tracking_uri, request.experiment_name, request.run_id, result, report
     )
     message = f"evaluation {result.decision['nan_policy']}: " + (result.failure or f"MLScore {result.ml_score:.3f}")
-    await svc.store.append_event(request.run_id, "event", message, {**result.decision, "report": uris})
+    details = {**result.decision, "report": uris}
+    await svc.store.append_event(request.run_id, "event", message, details, dedupe_key="evaluation")
     _record_metrics(request.run_id, result.ml_score if not result.failure else None, result.judge_usage)
     if result.failure:  # after storing why: the run fails with the reason, never with a made-up score
         raise EvaluationFailed(result.failure)

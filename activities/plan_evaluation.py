@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.evaluation import read_predictions
@@ -21,6 +22,7 @@ bp = df.Blueprint()
 
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
+@permanent_failures_returned
 async def plan_evaluation(payload: dict[str, Any]) -> dict[str, Any]:
     """Return EVAL_BATCH_SIZE row ranges and the judge metrics of the whole set; raise InvalidPredictions,
     or EvaluationFailed for weights the configured judge cannot score, before any scoring is paid for."""

@@ -9,6 +9,7 @@ import azure.durable_functions as df
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.events import LifecycleEvent
+from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PublishRequest
 
 bp = df.Blueprint()
@@ -17,7 +18,11 @@ bp = df.Blueprint()
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def publish_event(payload: dict[str, Any]) -> None:
-    """Send the event; its message id is stable so a retried send is detectable as a duplicate."""
+    """Write the event to the outbox once (a retry finds its row), then publish it under its stable message id;
+    a broker outage leaves it to the outbox relay instead of failing the run."""
     request = PublishRequest.model_validate(payload)
-    publisher = (await services()).publisher
-    await publisher.publish(LifecycleEvent(request.event, request.run_id, request.payload, task_type=request.task_type))
+    svc = await services()
+    event = LifecycleEvent(request.event, request.run_id, request.payload, task_type=request.task_type)
+    message = outbox_message(event, svc.settings.servicebus_topic)
+    await svc.store.enqueue_message(message)
+    await OutboxRelay(svc.store, svc.publisher).publish_now([message.message_id])

@@ -6,10 +6,18 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from pathlib import Path
 
+from devhost.app.functions import AppLoadError, FunctionLoadError
+from devhost.app.settings import SettingsError
 from devhost.config import DevHostConfig
 from devhost.host import DevHost
+from devhost.http.server import PortInUseError
+from devhost.servicebus.errors import ServiceBusLocalError
+
+# A broken app or a busy port: one line and exit code 2, the traceback only with --log-level DEBUG.
+STARTUP_ERRORS = (AppLoadError, FunctionLoadError, SettingsError, PortInUseError, ServiceBusLocalError)
 
 
 def parse_args(argv: list[str] | None = None) -> DevHostConfig:
@@ -59,7 +67,14 @@ async def serve(config: DevHostConfig) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
-    asyncio.run(serve(parse_args(argv)))
+    config = parse_args(argv)
+    try:
+        asyncio.run(serve(config))
+    except STARTUP_ERRORS as exc:
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            raise
+        print(f"devhost: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

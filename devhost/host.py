@@ -22,9 +22,11 @@ from devhost.durable.wiring import activity_handlers, orchestrator_handlers
 from devhost.http.admin import AdminApi
 from devhost.http.server import FunctionRoutes, HttpServer
 from devhost.http.webhooks import WebhookReceiver
+from devhost.identity import AuthRoutes, LocalIdentityProvider, easy_auth
 from devhost.servicebus.broker import LocalServiceBusBroker
 from devhost.servicebus.dispatch import TriggerDispatcher
 from devhost.servicebus.hosting import start_broker, stop_broker, use_local_broker
+from devhost.timers.dispatcher import TimerDispatcher, manual_run_route
 
 log = logging.getLogger("devhost")
 
@@ -46,7 +48,9 @@ class DevHost:
         self.engine: DurableEngine | None = None
         self.server: HttpServer | None = None
         self.dispatchers: list[TriggerDispatcher] = []
+        self.timers: list[TimerDispatcher] = []
         self.webhooks: WebhookReceiver | None = None
+        self.identity: LocalIdentityProvider | None = None
         self._options = HostOptions()
 
     @property
@@ -61,6 +65,9 @@ class DevHost:
         cfg, app_dir = self.config, self.config.app_dir.resolve()
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
         self._env.set(cfg.env, override=True)
+        # As the platform does when App Service authentication is on (devhost always plays that part).
+        self._env.set({"WEBSITE_AUTH_ENABLED": "True"}, override=False)
+        self.identity = LocalIdentityProvider.load_or_create(cfg.state_dir)
         self._env.set(read_local_settings(app_dir), override=False)
         if cfg.broker:
             self.broker = await start_broker(cfg, app_dir)
@@ -74,6 +81,7 @@ class DevHost:
             clock=self.clock,
             task_hub=options.task_hub,
             max_concurrent_activities=options.max_concurrent_activities,
+            versioning=options.versioning,
         )
         await engine.start()
         self.engine = engine
@@ -82,7 +90,7 @@ class DevHost:
         log.info("devhost ready on %s", self.base_url)
 
     async def _start_http(self, options: HostOptions) -> None:
-        assert self.index is not None and self.engine is not None
+        assert self.index is not None and self.engine is not None and self.identity is not None
         sdk_session.forget_foreign_session()
         functions = FunctionRoutes(
             self.index.http,
@@ -90,16 +98,27 @@ class DevHost:
             executor=self._executor,
             client_binding=self._binding,
         )
+        names = [f.function.name for f in self.index.http + self.index.service_bus]
         admin = AdminApi(
             clock=self.clock,
             engine=self.engine,
             busy=self._trigger_backlog,
-            functions=[f.function.name for f in self.index.http + self.index.service_bus],
+            functions=names + [t.function.name for t in self.index.timers],
+            state_dir=self.config.state_dir,
         )
         durable = DurableHttpApi(self.engine, options.task_hub)
         self.webhooks = WebhookReceiver(self.config.state_dir / "webhooks")
-        routes = [*admin.routes(), *self.webhooks.routes(), *durable.routes(), functions.route()]
-        self.server = HttpServer(routes, self.config.host, self.config.port)
+        auth = AuthRoutes(self.identity)
+        timers = manual_run_route(lambda: self.timers)
+        routes = [
+            *admin.routes(),
+            timers,
+            *self.webhooks.routes(),
+            *durable.routes(),
+            *auth.routes(),
+            functions.route(),
+        ]
+        self.server = HttpServer(routes, self.config.host, self.config.port, [easy_auth(self.identity)])
         await self.server.start()
         for line in functions.describe(self.server.origin):
             log.info("  %s", line)
@@ -116,13 +135,17 @@ class DevHost:
             )
             dispatcher.start()
             self.dispatchers.append(dispatcher)
+        for timer in self.index.timers:
+            schedule = TimerDispatcher(timer, clock=self.clock, executor=self._executor, client_binding=self._binding)
+            schedule.start()
+            self.timers.append(schedule)
 
     def _trigger_backlog(self) -> int:
         """Messages being handled, plus those still queued on a local subscription that has a trigger."""
         queued = 0
         if self.broker is not None:
             queued = sum(self.broker.active_count(d.topic, d.subscription) for d in self.dispatchers)
-        return queued + sum(d.in_flight for d in self.dispatchers)
+        return queued + sum(d.in_flight for d in self.dispatchers) + sum(t.in_flight for t in self.timers)
 
     def _binding(self) -> str:
         """The durable client binding JSON pointing at this server's management API."""
@@ -130,8 +153,9 @@ class DevHost:
 
     async def stop(self) -> None:
         """Triggers → HTTP → engine → broker; then restore the environment."""
-        await asyncio.gather(*(d.stop() for d in self.dispatchers))
+        await asyncio.gather(*(d.stop() for d in self.dispatchers), *(t.stop() for t in self.timers))
         self.dispatchers.clear()
+        self.timers.clear()
         if self.server is not None:
             await self.server.stop()
         await sdk_session.close_session()

@@ -64,19 +64,19 @@ param azureAiApiKey string = ''
 })
 param approvalSigningSecret string
 
-@description('Token audience the UI requests for the API (API_SCOPE, api://<client id>/.default); empty: no bearer token.')
-param uiApiScope string = ''
+@description('Client id of the Entra app registration users sign in with, on the API (App Service authentication) and the UI (Container Apps authentication). Its app roles are entraAppRoles below.')
+param entraClientId string
 
-@description('Function key the UI sends as x-functions-key (Key Vault secret ui-api-key); empty: none.')
+@description('Client secret of that registration (Key Vault secret entra-client-secret): the platform redeems browser sign-ins with it.')
 @secure()
-param uiApiKey string = ''
-
-@description('Comma-separated users who see the approval buttons in the UI; empty: anyone the API accepts.')
-param uiApprovers string = ''
+param entraClientSecret string
 
 param trainingTimeoutMinutes int = 120
 param approvalTimeoutHours int = 72
 param approvalReminderHours int = 48
+@description('Distinct approvers a run needs before go_prod (the requester never counts).')
+@minValue(1)
+param approvalsRequired int = 1
 
 var namePrefix = 'mlops-${environmentName}'
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -88,6 +88,35 @@ var functionAppName = 'func-${namePrefix}-${token}'
 var storageAccountName = take('stmlops${token}', 24)
 var keyVaultName = take('kv-mlops-${token}', 24)
 var deploymentContainerName = 'app-package'
+var tokenStoreContainerName = 'ui-token-store'
+
+// The app roles of the Entra registration (entraClientId): only requesters start runs, only approvers
+// decide. The ids are fixed so that re-applying keeps users' assignments. Bicep cannot write an existing
+// registration without the Microsoft Graph extension, which the offline checks here cannot parse, so the
+// registration is declared here (app roles, the API scope the UI signs in for, redirect URIs), output as
+// ENTRA_APPLICATION and applied with a Graph PATCH by the azd postprovision hook and the pipeline.
+var entraAppRoles = [
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d01'
+    value: 'requester'
+    displayName: 'Requester'
+    description: 'Registers datasets and starts release runs.'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d02'
+    value: 'approver'
+    displayName: 'Approver'
+    description: 'Approves or rejects a release to production (never a run they started).'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
+]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${namePrefix}'
@@ -123,6 +152,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     name: storageAccountName
     deploymentContainerName: deploymentContainerName
+    taskHubName: 'MLOpsReleaseHub'
+    tokenStoreContainerName: tokenStoreContainerName
   }
 }
 
@@ -193,8 +224,8 @@ var judgeSecret = {
 var teamsSecret = {
   'teams-webhook-url': teamsWebhookUrl
 }
-var uiApiKeySecret = {
-  'ui-api-key': uiApiKey
+var entraSecret = {
+  'entra-client-secret': entraClientSecret
 }
 var signingSecret = {
   'approval-signing-keys': 'k1:${approvalSigningSecret}'
@@ -210,10 +241,10 @@ module keyVault 'modules/keyvault.bicep' = {
     secrets: union(
       databaseSecret,
       signingSecret,
+      entraSecret,
       empty(hfToken) ? {} : hfTokenSecret,
       empty(azureAiApiKey) ? {} : judgeSecret,
-      empty(teamsWebhookUrl) ? {} : teamsSecret,
-      empty(uiApiKey) ? {} : uiApiKeySecret
+      empty(teamsWebhookUrl) ? {} : teamsSecret
     )
   }
 }
@@ -240,6 +271,7 @@ var keyVaultSecretUri = 'https://${keyVaultName}${environment().suffixes.keyvaul
 // Exactly the settings the app reads (mlops.settings + mlops.telemetry); tests/unit/infra compares them.
 // Secrets are Key Vault references resolved with the app identity; optional ones are empty when not given.
 // DATABASE_ENTRA_AUTH: the server accepts only Entra tokens, the run store sends the app identity's token.
+// GATE_*: the gate policy (mlops/gate): a floor no requester goes under, the built-in weight profiles, no custom weights.
 var appSettings = {
   DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/database-url/)'
   DATABASE_ENTRA_AUTH: 'true'
@@ -253,6 +285,7 @@ var appSettings = {
   TRAINING_MAX_STEPS: ''
   APPROVAL_TIMEOUT_HOURS: string(approvalTimeoutHours)
   APPROVAL_REMINDER_HOURS: string(approvalReminderHours)
+  APPROVALS_REQUIRED: string(approvalsRequired)
   APPROVAL_SIGNING_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/approval-signing-keys/)'
   TEAMS_WEBHOOK_URL: empty(teamsWebhookUrl) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/teams-webhook-url/)'
   PUBLIC_BASE_URL: 'https://${functionAppName}.azurewebsites.net'
@@ -269,6 +302,13 @@ var appSettings = {
   JUDGE_PRICE_OUTPUT_PER_MTOK: '0.3'
   EVAL_MAX_NAN_FRACTION: '0.2'
   EVAL_BATCH_SIZE: '50'
+  GATE_THRESHOLD_FLOOR: '0.7'
+  GATE_WEIGHT_PROFILES: ''
+  GATE_DEFAULT_PROFILE: 'default'
+  GATE_ALLOW_CUSTOM_WEIGHTS: 'false'
+  APPROVALS_REQUIRED: '1'
+  DATASET_MAX_MB: '64'
+  PENDING_SWEEP_MINUTES: '30'
   TRAINING_BACKEND: 'azureml'
   TRAINING_POLL_MINUTES: '15'
   AZUREML_SUBSCRIPTION_ID: subscription().subscriptionId
@@ -291,6 +331,8 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: deploymentContainerName
     subnetId: network.outputs.functionsSubnetId
     appSettings: appSettings
+    entraClientId: entraClientId
+    entraClientSecretReference: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/entra-client-secret/)'
   }
 }
 
@@ -307,11 +349,11 @@ module containerApps 'modules/container-apps.bicep' = {
     registryLoginServer: registry.outputs.loginServer
     uiImage: uiImage
     apiUrl: 'https://${functionAppName}.azurewebsites.net/api'
-    apiScope: uiApiScope
-    apiKeySecretName: empty(uiApiKey) ? '' : 'ui-api-key'
+    entraClientId: entraClientId
+    entraClientSecretName: 'entra-client-secret'
     keyVaultName: keyVault.outputs.name
+    tokenStoreContainerUri: '${storage.outputs.blobEndpoint}${tokenStoreContainerName}'
     azuremlWorkspaceId: mlWorkspace.outputs.workspaceId
-    uiApprovers: uiApprovers
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   }
 }
@@ -392,6 +434,11 @@ module roles 'modules/role-assignments.bicep' = {
   scope: rg
   params: {
     storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    hostContainers: storage.outputs.hostContainers
+    taskHubQueues: storage.outputs.taskHubQueues
+    taskHubTables: storage.outputs.taskHubTables
+    tokenStoreContainerName: tokenStoreContainerName
     serviceBusNamespaceName: servicebus.outputs.namespaceName
     topicName: servicebus.outputs.topicName
     keyVaultName: keyVault.outputs.name
@@ -442,4 +489,33 @@ output SERVICE_UI_NAME string = containerApps.outputs.uiName
 output SERVICE_UI_URI string = 'https://${containerApps.outputs.uiFqdn}'
 output AZUREML_WORKSPACE_NAME string = mlWorkspace.outputs.workspaceName
 output AZUREML_COMPUTE_NAME string = mlWorkspace.outputs.computeName
+// Applied to the Entra registration after provisioning (azure.yaml postprovision, deploy-stage.yml).
+output ENTRA_CLIENT_ID string = entraClientId
+output ENTRA_APPLICATION object = {
+  identifierUris: [
+    'api://${entraClientId}'
+  ]
+  appRoles: entraAppRoles
+  api: {
+    requestedAccessTokenVersion: 2
+    oauth2PermissionScopes: [
+      {
+        id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d10'
+        value: 'user_impersonation'
+        type: 'User'
+        isEnabled: true
+        adminConsentDisplayName: 'Use the MLOps release API as the signed-in user'
+        adminConsentDescription: 'The UI calls the API with the signed-in user\'s identity and roles.'
+        userConsentDisplayName: 'Use the MLOps release API as you'
+        userConsentDescription: 'The UI calls the API with your identity and roles.'
+      }
+    ]
+  }
+  web: {
+    redirectUris: [
+      'https://${functionApp.outputs.defaultHostname}/.auth/login/aad/callback'
+      'https://${containerApps.outputs.uiFqdn}/.auth/login/aad/callback'
+    ]
+  }
+}
 output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = servicebus.outputs.fullyQualifiedNamespace

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from azure.core import MatchConditions
 from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobServiceClient
 
@@ -116,6 +117,27 @@ class BlobStore:
     def read_text(self, uri: str) -> str:
         """The blob decoded as UTF-8."""
         return self.download_bytes(uri).decode("utf-8")
+
+    def stat(self, uri: str) -> tuple[int, str]:
+        """The blob's (size in bytes, ETag); BlobNotFound when absent."""
+        try:
+            props = self._blob(uri).get_blob_properties()
+        except ResourceNotFoundError:
+            raise BlobNotFound(f"no blob at {uri}") from None
+        except AzureError as exc:
+            raise BlobError(f"cannot read the properties of {uri}: {exc}") from exc
+        return int(props.size), str(props.etag)
+
+    def download_version(self, uri: str, etag: str) -> bytes:
+        """The blob's content if it still has ``etag``; BlobError if it changed in between."""
+        try:
+            return bytes(
+                self._blob(uri).download_blob(etag=etag, match_condition=MatchConditions.IfNotModified).readall()
+            )
+        except ResourceNotFoundError:
+            raise BlobNotFound(f"no blob at {uri}") from None
+        except AzureError as exc:
+            raise BlobError(f"cannot download {uri} at ETag {etag}: {exc}") from exc
 
     def exists(self, uri: str) -> bool:
         """Whether a blob exists at ``uri``."""

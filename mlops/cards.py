@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from mlops.card_text import escape_card_text
+
 SCHEMA: Final = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION: Final = "1.4"
 
@@ -33,6 +35,7 @@ _LABELS: Final = {
     "via": "Through",
     "comment": "Comment",
     "reason": "Reason",
+    "policy": "Gate policy",
 }
 _HIDDEN: Final = frozenset({"metrics", "weights", "model_version", "model_name"})
 
@@ -89,7 +92,7 @@ def _facts(facts: dict[str, Any]) -> list[dict[str, str]]:
         if name in _HIDDEN or value is None or value == "":
             continue
         label = _LABELS.get(name, name.replace("_", " ").capitalize())
-        rendered.append({"title": label, "value": _text(value)})
+        rendered.append({"title": label, "value": escape_card_text(_text(value))})
     return rendered
 
 

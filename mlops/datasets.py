@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from mlops.blob import BlobStore
+from mlops.blob import BlobNotFound, BlobStore
 
 REQUIRED_FIELDS = ("question", "context", "answer")
 
@@ -13,21 +14,45 @@ class InvalidDataset(ValueError):
     """A dataset file is missing or has a malformed row; the message names the file and line."""
 
 
-def count_rows(blob: BlobStore, uri: str) -> int:
-    """Validate every row of the JSONL file at ``uri`` and return how many there are."""
-    if not blob.exists(uri):
-        raise InvalidDataset(f"{uri} does not exist")
+@dataclass(frozen=True)
+class CheckedFile:
+    """A dataset file as validated: its row count and the Blob ETag of the version that was read."""
+
+    rows: int
+    etag: str
+
+
+def check_file(blob: BlobStore, uri: str, max_bytes: int) -> CheckedFile:
+    """Validate every row of the JSONL file at ``uri`` (at most ``max_bytes``, UTF-8, one JSON object a
+    line with non-empty string question, context and answer); InvalidDataset naming the line otherwise.
+    The version read is pinned by its ETag, so the ETag recorded is the one validated."""
+    try:
+        size, etag = blob.stat(uri)
+    except BlobNotFound:
+        raise InvalidDataset(f"{uri} does not exist") from None
+    if size > max_bytes:
+        raise InvalidDataset(f"{uri} is {size} bytes; the limit is {max_bytes} (DATASET_MAX_MB)")
+    try:
+        text = blob.download_version(uri, etag).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidDataset(f"{uri} is not UTF-8 text (byte {exc.start})") from None
+    return CheckedFile(_count_rows(uri, text), etag)
+
+
+def _count_rows(uri: str, text: str) -> int:
     rows = 0
-    for number, line in enumerate(blob.read_text(uri).splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidDataset(f"{uri} line {number}: not JSON ({exc.msg})") from exc
-        missing = [name for name in REQUIRED_FIELDS if not isinstance(row, dict) or not row.get(name)]
-        if missing:
-            raise InvalidDataset(f"{uri} line {number}: missing {', '.join(missing)}")
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise InvalidDataset(f"{uri} line {number}: not JSON ({getattr(exc, 'msg', 'nested too deep')})") from None
+        if not isinstance(row, dict):
+            raise InvalidDataset(f"{uri} line {number}: not a JSON object")
+        bad = [name for name in REQUIRED_FIELDS if not isinstance(row.get(name), str) or not row[name].strip()]
+        if bad:
+            raise InvalidDataset(f"{uri} line {number}: {', '.join(bad)} must be non-empty text")
         rows += 1
     if rows == 0:
         raise InvalidDataset(f"{uri} has no rows")
@@ -38,8 +63,12 @@ def preview_rows(blob: BlobStore, uri: str, limit: int) -> list[dict[str, object
     """The first ``limit`` rows of the JSONL file at ``uri`` (blank and malformed lines skipped)."""
     if not blob.exists(uri):
         raise InvalidDataset(f"{uri} does not exist")
+    try:
+        text = blob.read_text(uri)
+    except UnicodeDecodeError:
+        raise InvalidDataset(f"{uri} is not UTF-8 text") from None
     rows: list[dict[str, object]] = []
-    for line in blob.read_text(uri).splitlines():
+    for line in text.splitlines():
         if len(rows) >= limit:
             break
         try:

@@ -78,12 +78,17 @@ class LifecycleEvent:
             props["task_type"] = self.task_type
         return props
 
+    @property
+    def message_id(self) -> str:
+        """Stable per (run, event): the broker's duplicate detection drops a re-sent copy."""
+        return f"{self.run_id}:{self.event}"
+
     def to_message(self) -> ServiceBusMessage:
         return ServiceBusMessage(
             self.body(),
             content_type="application/json",
             subject=self.event,
-            message_id=f"{self.run_id}:{self.event}",
+            message_id=self.message_id,
             application_properties=self.application_properties(),  # type: ignore[arg-type]
         )
 
@@ -135,8 +140,21 @@ class EventPublisher:
         return cls(lambda: ServiceBusClient(namespace, credential), topic)
 
     async def publish(self, event: LifecycleEvent) -> None:
+        await self.send(event.to_message())
+
+    def client(self) -> ServiceBusClient:
+        """A new client on the publisher's namespace (the operator routes read dead-letter queues with it)."""
+        client: ServiceBusClient = self._client_factory()
+        return client
+
+    @property
+    def topic(self) -> str:
+        return self._topic
+
+    async def send(self, message: ServiceBusMessage) -> None:
+        """Send one prepared message to the topic."""
         async with self._client_factory() as client, client.get_topic_sender(self._topic) as sender:
-            await sender.send_messages(event.to_message())
+            await sender.send_messages(message)
 
     async def check(self) -> None:
         """Open a sender link to the topic: proves the namespace, credentials and topic are reachable."""

@@ -26,6 +26,20 @@ class Payload(BaseModel):
         return self.model_dump(mode="json")
 
 
+class PermanentFailure(Payload):
+    """What an activity returns instead of raising when retrying cannot help (a NaN-policy failure, invalid
+    input): the orchestrator fails the stage with ``reason`` at once, and no attempt is repeated."""
+
+    permanent_failure: str
+
+    @staticmethod
+    def reason_in(result: Any) -> str | None:
+        """The reason when ``result`` is a PermanentFailure's JSON, else None."""
+        if isinstance(result, dict) and set(result) == {"permanent_failure"}:
+            return str(result["permanent_failure"])
+        return None
+
+
 class PipelineInput(Payload):
     """Everything the orchestration needs, fixed when the run is created (keeps replays deterministic)."""
 

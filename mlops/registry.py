@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 # mlflow is imported on first use, never at import: the Function App's cold start must not pay for it
 # (the app installs the slim mlflow-skinny client; see docs/architecture.md).
 
+
+# The tags that make a version this run's result of one stage: its attempt-independent key.
+RUN_STAGE_TAGS = ("run_id", "lifecycle")
 _AZUREML_MODEL = re.compile(r"/models/([^/]+)(?:/versions/[^/]+)?/?$")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9._-]+")
 
@@ -80,6 +83,32 @@ class ModelRegistry:
         except MlflowException as exc:
             raise RegistryError(f"cannot register {source_uri} as {name}: {exc.message}") from exc
         return RegisteredModelVersion(name, str(version.version))
+
+    def find_version(self, name: str, tags: Mapping[str, str]) -> RegisteredModelVersion | None:
+        """The oldest version of ``name`` carrying every one of ``tags`` (filtered here: a name filter is what
+        every registry, Azure ML included, supports), or None."""
+        from mlflow.exceptions import MlflowException
+        from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
+
+        try:
+            versions = self._client.search_model_versions(f"name = '{name}'")
+        except MlflowException as exc:
+            if exc.error_code == ErrorCode.Name(RESOURCE_DOES_NOT_EXIST):
+                return None
+            raise RegistryError(f"cannot search versions of {name}: {exc.message}") from exc
+        found = [v for v in versions if all(v.tags.get(k) == str(val) for k, val in tags.items())]
+        if not found:
+            return None
+        oldest = min(found, key=lambda v: int(v.version))
+        return RegisteredModelVersion(name, str(oldest.version))
+
+    def register_once(
+        self, name: str, source_uri: str, tags: Mapping[str, str], key: tuple[str, ...]
+    ) -> RegisteredModelVersion:
+        """The version of ``name`` whose ``key`` tags (e.g. run id and lifecycle) match ``tags``; registered
+        only when there is none, so a retried activity adds no second version."""
+        existing = self.find_version(name, {k: tags[k] for k in key})
+        return existing or self.register_model(name, source_uri, tags)
 
     def set_tags(self, ref: RegisteredModelVersion, tags: Mapping[str, str]) -> None:
         """Set (overwrite) each tag on the version; idempotent."""

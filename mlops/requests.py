@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mlops.evaluation import MetricWeights
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
+DATASETS_PREFIX = "blob://datasets/"
 
 
 class InvalidRequest(ValueError):
@@ -30,7 +31,9 @@ class RunRequest(_Body):
     dataset: str = Field(min_length=1, max_length=128)
     experiment_name: str = Field(min_length=1, max_length=256)
     task_type: Literal["finetune", "evaluate"]
-    ml_score_threshold: float = Field(default=0.7, ge=0.0, le=1.0)
+    # Left out: the gate policy's floor. Below the floor: 422 (mlops.gate decides, not the requester).
+    ml_score_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    weight_profile: str | None = Field(default=None, min_length=1, max_length=64)
     metric_weights: dict[str, float] | None = None
 
     @field_validator("metric_weights")
@@ -40,18 +43,39 @@ class RunRequest(_Body):
 
 
 class ApprovalRequest(_Body):
+    """A decision; who decides is the signed-in principal, never a field of the body."""
+
     decision: Literal["approve", "reject"]
-    approver: str = Field(min_length=1, max_length=256)
     comment: str | None = Field(default=None, max_length=4000)
     via: Literal["api", "ui"] = "api"
+
+
+class RedriveRequest(_Body):
+    """Dead-lettered messages of one subscription to re-drive, by sequence number."""
+
+    subscription: str = Field(min_length=1, max_length=128)
+    sequence_numbers: list[int] = Field(min_length=1, max_length=200)
 
 
 class DatasetRequest(_Body):
     name: str = Field(min_length=1, max_length=128, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     domain: str = Field(min_length=1, max_length=64)
     description: str = Field(default="", max_length=2000)
-    train_uri: str = Field(pattern=r"^blob://[^/]+/.+\.jsonl$")
-    eval_uri: str = Field(pattern=r"^blob://[^/]+/.+\.jsonl$")
+    train_uri: str = Field(max_length=1024, pattern=r"^blob://[^/]+/.+\.jsonl$")
+    eval_uri: str = Field(max_length=1024, pattern=r"^blob://[^/]+/.+\.jsonl$")
+
+    @field_validator("train_uri", "eval_uri")
+    @classmethod
+    def _in_datasets_container(cls, uri: str) -> str:
+        """Only the datasets container: the app's identity can read model outputs too, a requester must not."""
+        path = uri.removeprefix(DATASETS_PREFIX)
+        if not uri.startswith(DATASETS_PREFIX):
+            raise ValueError(f"must be a file in the datasets container ({DATASETS_PREFIX}...)")
+        if any(part in ("", ".", "..") for part in path.split("/")) or any(c in path for c in "?#\\"):
+            raise ValueError("must be a plain path: no empty, '.' or '..' segment, no '?', '#' or '\\'")
+        if any(ord(c) < 0x20 for c in path):
+            raise ValueError("must not contain control characters")
+        return uri
 
 
 def parse_body(model: type[BodyT], raw: bytes) -> BodyT:

@@ -7,10 +7,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mlops import events
+from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
-from mlops.evaluation import MetricWeights
+from mlops.gate import PolicyViolation
+from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
-from mlops.requests import ApprovalRequest, RunRequest
+from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest
 from mlops.store import ApprovalRecord, NewRun, RunRecord, RunStore
 
 RaiseEvent = Callable[[str, str, dict[str, Any]], Awaitable[None]]
@@ -28,13 +30,20 @@ class NotAwaitingApproval(RuntimeError):
     """The run is in a status where no decision can be taken."""
 
 
-async def create_run(svc: Services, request: RunRequest, created_by: str | None = None) -> RunRecord:
-    """Insert the run and publish ``run.created`` in one transaction: if publishing fails, nothing is written."""
+async def create_run(svc: Services, request: RunRequest, created_by: Principal) -> RunRecord:
+    """Insert the run with its ``run.created`` outbox row in one transaction, then publish the row; a failed
+    publish leaves it to the outbox relay (the run is never lost, and never started without its row).
+    The gate policy sets the bar first: a request it refuses is InvalidRequest (422) and writes nothing."""
+    policy = svc.settings.gate_policy
+    try:
+        choice = policy.choose(request.ml_score_threshold, request.weight_profile, request.metric_weights)
+    except PolicyViolation as exc:
+        raise InvalidRequest(exc.fields) from exc
     dataset = await svc.store.get_dataset(request.dataset)
     if dataset is None:
         raise UnknownDataset(request.dataset)
     run_id = str(uuid.uuid4())
-    weights = request.metric_weights or MetricWeights().as_dict()
+    weights = choice.weights
     pipeline = PipelineInput(
         run_id=run_id,
         model_id=request.model_id,
@@ -43,7 +52,7 @@ async def create_run(svc: Services, request: RunRequest, created_by: str | None 
         eval_uri=dataset.eval_uri,
         experiment_name=request.experiment_name,
         task_type=request.task_type,
-        ml_score_threshold=request.ml_score_threshold,
+        ml_score_threshold=choice.threshold,
         metric_weights=weights,
         training_timeout_minutes=svc.settings.training_timeout_minutes,
         approval_timeout_hours=svc.settings.approval_timeout_hours,
@@ -57,27 +66,30 @@ async def create_run(svc: Services, request: RunRequest, created_by: str | None 
         dataset=request.dataset,
         experiment_name=request.experiment_name,
         task_type=request.task_type,
-        ml_score_threshold=request.ml_score_threshold,
+        ml_score_threshold=choice.threshold,
         metric_weights=weights,
-        created_by=created_by,
+        created_by=created_by.name,
+        gate_policy=policy.snapshot(),
+        policy_version=policy.version,
+        weight_profile=choice.profile,
     )
 
-    async def publish(_: RunRecord) -> None:
-        created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
-        await svc.publisher.publish(created)
-
-    return await svc.store.create_run(new_run, before_commit=publish)
+    created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
+    message = outbox_message(created, svc.settings.servicebus_topic)
+    record = await svc.store.create_run(new_run, outbox=[message])
+    await OutboxRelay(svc.store, svc.publisher).publish_now([message.message_id])
+    return record
 
 
 async def decide(
-    svc: Services, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str = "api"
+    svc: Services, run_id: str, request: ApprovalRequest, approver: Principal, raise_event: RaiseEvent, via: str = "api"
 ) -> ApprovalRecord:
     """Record the decision once, then raise ``ApprovalDecision``; a failed delivery withdraws the record."""
-    return await record_and_raise(svc.store, run_id, request, raise_event, via)
+    return await record_and_raise(svc.store, run_id, request, approver, raise_event, via)
 
 
 async def record_and_raise(
-    store: RunStore, run_id: str, request: ApprovalRequest, raise_event: RaiseEvent, via: str
+    store: RunStore, run_id: str, request: ApprovalRequest, approver: Principal, raise_event: RaiseEvent, via: str
 ) -> ApprovalRecord:
     """``decide`` over the store alone (the decision link's flow shares it)."""
     run = await store.get_run(run_id)
@@ -85,10 +97,10 @@ async def record_and_raise(
         raise RunNotFound(run_id)
     if run.status != "awaiting_approval":
         raise NotAwaitingApproval(f"run {run_id} is {run.status}, not awaiting approval")
-    record = await store.record_approval(run_id, request.decision, request.approver, request.comment, via)
+    record = await store.record_approval(run_id, request.decision, approver.name, request.comment, via)
     payload = {
         "decision": request.decision,
-        "approver": request.approver,
+        "approver": approver.name,
         "comment": request.comment,
         "via": via,
     }
@@ -132,6 +144,7 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
             "decided_at": approval.decided_at.isoformat(),
         },
         orchestration=orchestration,
+        gate_policy=run.gate_policy,
     )
     return view
 
@@ -149,6 +162,8 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "ml_score": run.ml_score,
         "ml_score_threshold": run.ml_score_threshold,
         "metric_weights": run.metric_weights,
+        "weight_profile": run.weight_profile,
+        "policy_version": run.policy_version,
         "failure_reason": run.failure_reason,
         "created_at": run.created_at.isoformat(),
         "updated_at": run.updated_at.isoformat(),

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
+from mlops.approvals.key_policy import is_key_vault_reference
 from mlops.approvals.tokens import SigningKeys
+from mlops.gate import GatePolicy
+from mlops.gate.settings import GateSettingsError, gate_policy_from_env
 from mlops.training.backend_settings import TrainingSettings, TrainingSettingsError
 
 DEFAULT_TOPIC = "mlops-events"
@@ -45,6 +48,10 @@ class Settings:
     teams_webhook_url: str | None = None
     approval_signing_keys: SigningKeys | None = None
     approval_reminder_hours: float = 48.0
+    # Identity: the platform's WEBSITE_AUTH_ENABLED (Easy Auth on; identity headers trustworthy) and how many
+    # distinct approvers a run needs (APPROVALS_REQUIRED).
+    auth_enabled: bool = False
+    approvals_required: int = 1
     ui_base_url: str | None = None
     model_studio_url: str | None = None
     # The RAGAS judge (Mistral on Azure AI): on when azure_ai_endpoint is set; the key comes from Key Vault.
@@ -59,13 +66,19 @@ class Settings:
     judge_price_output_per_mtok: float = 0.3
     eval_max_nan_fraction: float = 0.2
     eval_batch_size: int = 50  # rows per scoring activity of the evaluation's fan-out
+    dataset_max_bytes: int = 64 * 1024 * 1024  # DATASET_MAX_MB: a dataset file larger is refused (422)
+    # A run still pending this long with no orchestration gets its run.created re-published (the sweeper).
+    pending_sweep_minutes: float = 30.0
     # TRAINING_BACKEND and the Azure ML workspace: see mlops/training/backend_settings.py.
     training: TrainingSettings = field(default_factory=TrainingSettings)
+    # The gate policy (threshold floor, weight profiles, approvals required): see mlops/gate/settings.py.
+    gate_policy: GatePolicy = field(default_factory=GatePolicy)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``env`` (default ``os.environ``), raising SettingsError on bad values."""
         values = os.environ if env is None else env
+        _refuse_unresolved_references(values)
         blob_cs = values.get("BLOB_CONNECTION_STRING") or None
         blob_url = values.get("BLOB_ACCOUNT_URL") or None
         if not blob_cs and not blob_url:
@@ -88,11 +101,26 @@ class Settings:
             teams_webhook_url=values.get("TEAMS_WEBHOOK_URL") or None,
             approval_signing_keys=_signing_keys(values),
             approval_reminder_hours=_positive_float(values, "APPROVAL_REMINDER_HOURS", 48.0),
+            auth_enabled=_flag(values, "WEBSITE_AUTH_ENABLED"),
+            approvals_required=_positive_int(values, "APPROVALS_REQUIRED", 1),
             ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
             model_studio_url=values.get("MODEL_STUDIO_URL") or None,
             eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
+            dataset_max_bytes=_positive_int(values, "DATASET_MAX_MB", 64) * 1024 * 1024,
+            pending_sweep_minutes=_positive_float(values, "PENDING_SWEEP_MINUTES", 30.0),
             **_judge_settings(values),
             training=_training(values),
+            gate_policy=_gate_policy(values),
+        )
+
+
+def _refuse_unresolved_references(values: Mapping[str, str]) -> None:
+    """App Service hands over the reference text itself when it cannot resolve it: never use that as a value."""
+    unresolved = sorted(name for name, value in values.items() if is_key_vault_reference(value))
+    if unresolved:
+        raise SettingsError(
+            f"setting {unresolved[0]} is an unresolved Key Vault reference (@Microsoft.KeyVault(...)): "
+            "check the secret's URI and the app identity's 'Key Vault Secrets User' role"
         )
 
 
@@ -100,6 +128,13 @@ def _training(values: Mapping[str, str]) -> TrainingSettings:
     try:
         return TrainingSettings.from_env(values)
     except TrainingSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
+
+
+def _gate_policy(values: Mapping[str, str]) -> GatePolicy:
+    try:
+        return gate_policy_from_env(values)
+    except GateSettingsError as exc:
         raise SettingsError(str(exc)) from exc
 
 
@@ -226,11 +261,18 @@ def _non_negative_float(values: Mapping[str, str], name: str, default: float) ->
 
 
 # Modules whose code reads the settings environment (``Settings.from_env`` delegates to the second).
-SETTINGS_MODULES = (Path(__file__), Path(__file__).parent / "training" / "backend_settings.py")
+SETTINGS_MODULES = (
+    Path(__file__),
+    Path(__file__).parent / "training" / "backend_settings.py",
+    Path(__file__).parent / "gate" / "settings.py",
+)
 
 # Local-only alternatives of identity-based settings: in Azure the app gets BLOB_ACCOUNT_URL and
 # ServiceBusConnection__fullyQualifiedNamespace instead (infra/main.bicep gives it no keys).
 LOCAL_ONLY_SETTINGS = frozenset({"BLOB_CONNECTION_STRING", "ServiceBusConnection"})
+
+# Settings the platform sets itself (App Service authentication), never given by infra/main.bicep.
+PLATFORM_SETTINGS = frozenset({"WEBSITE_AUTH_ENABLED"})
 
 
 def setting_names(modules: tuple[Path, ...] = SETTINGS_MODULES) -> tuple[str, ...]:

@@ -25,18 +25,13 @@ def log_evaluation(
     report: dict[str, Any] | None = None,
 ) -> str:
     """Log the metrics, weights, MLScore, the NaN-policy decision, the judge's usage and the report
-    (JSON + Markdown artifacts); returns the MLflow run id."""
+    (JSON + Markdown artifacts) into the release run's one evaluation run (a retry reuses it); returns its id."""
     from mlflow import MlflowClient
 
     from training_job.experiments import experiment_id
 
     client = MlflowClient(tracking_uri=tracking_uri)
-    run = client.create_run(
-        experiment_id(client, experiment_name, tracking_uri),
-        run_name=f"{run_id}-evaluation",
-        tags={"run_id": run_id, "stage": "evaluation"},
-    )
-    mlflow_id: str = run.info.run_id
+    mlflow_id = _evaluation_run(client, experiment_id(client, experiment_name, tracking_uri), run_id)
     for name, value in result.metrics.items():
         if value is not None:
             client.log_metric(mlflow_id, name, value)
@@ -50,6 +45,17 @@ def log_evaluation(
         client.log_text(mlflow_id, report_markdown(report), "report/evaluation-report.md")
     client.set_terminated(mlflow_id)
     return mlflow_id
+
+
+def _evaluation_run(client: MlflowClient, experiment: str, run_id: str) -> str:
+    """The MLflow run of this release run's evaluation: found by its tags, created only when absent."""
+    found = client.search_runs(
+        [experiment], filter_string=f"tags.run_id = '{run_id}' and tags.stage = 'evaluation'", max_results=1
+    )
+    if found:
+        return str(found[0].info.run_id)
+    run = client.create_run(experiment, run_name=f"{run_id}-evaluation", tags={"run_id": run_id, "stage": "evaluation"})
+    return str(run.info.run_id)
 
 
 def _log_decision(client: MlflowClient, mlflow_id: str, result: EvaluationResult) -> None:

@@ -20,18 +20,20 @@ from mlops.payloads import (
     ScoringRequest,
     TrainingSubmitted,
 )
-from orchestrations.steps import Steps, call
+from orchestrations.steps import Steps, call, checked
 from orchestrations.training_wait import await_job
 
 
 def evaluate(context: df.DurableOrchestrationContext, run: PipelineInput, predictions_uri: str) -> Steps:
     """Score the predictions in batches and return the fan-in's outcome (MLScore, passed)."""
     plan = EvaluationPlan.model_validate(
-        (
-            yield call(
-                context,
-                "plan_evaluation",
-                PlanRequest(run_id=run.run_id, predictions_uri=predictions_uri, metric_weights=run.metric_weights),
+        checked(
+            (
+                yield call(
+                    context,
+                    "plan_evaluation",
+                    PlanRequest(run_id=run.run_id, predictions_uri=predictions_uri, metric_weights=run.metric_weights),
+                )
             )
         )
     )
@@ -48,4 +50,4 @@ def evaluate(context: df.DurableOrchestrationContext, run: PipelineInput, predic
         ml_score_threshold=run.ml_score_threshold,
         batches=[BatchScores(uri=batch_uri(predictions_uri, r.start, r.stop), rows=r) for r in plan.batches],
     )
-    return EvaluationOutcome.model_validate((yield call(context, "evaluate_model", request)))
+    return EvaluationOutcome.model_validate(checked((yield call(context, "evaluate_model", request))))

@@ -15,6 +15,7 @@ from mlops.payloads import (
     CardRequest,
     Decision,
     ModelRef,
+    PermanentFailure,
     PipelineInput,
     PublishRequest,
     RunStatus,
@@ -93,6 +94,7 @@ def record(
             "message": message,
             "decision": decision,
             "since": context.current_utc_datetime.isoformat(),
+            "version": context.version,
         }
     )
     yield call(context, "record_status", update)
@@ -100,6 +102,14 @@ def record(
 
 def call(context: df.DurableOrchestrationContext, activity: str, payload: Any) -> Any:
     return context.call_activity_with_retry(activity, IO_RETRY, payload.to_json())
+
+
+def checked(result: Any) -> Any:
+    """An activity's result, or StageFailed when it is a PermanentFailure (an error no retry can fix)."""
+    reason = PermanentFailure.reason_in(result)
+    if reason is not None:
+        raise StageFailed(reason)
+    return result
 
 
 def failure_reason(exc: BaseException) -> str:

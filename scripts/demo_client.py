@@ -1,8 +1,8 @@
-"""The demo's user: starts a run through the HTTP API, follows it stage by stage, and approves it."""
+"""The demo's two users: a requester starts a run through the HTTP API and follows it stage by stage, then
+a different user, an approver, approves it. Both sign in with devhost's local identity provider."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -12,9 +12,22 @@ POLL_S = 2.0
 TIMEOUT_S = 900.0
 
 
-def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str = "demo.approver@contoso.com") -> int:
+REQUESTER = "demo.requester@contoso.com"
+APPROVER = "demo.approver@contoso.com"
+
+
+def sign_in(api: str, user: str, role: str) -> dict[str, str]:
+    """The Authorization header for ``user`` from devhost's token endpoint (Entra ID in Azure)."""
+    origin = api.removesuffix("/").rsplit("/api", 1)[0]
+    response = httpx.post(f"{origin}/.auth/local/token", json={"user": user, "roles": [role]}, timeout=30)
+    _expect(response, 200)
+    print(f"signed in as {user} ({role})")
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa") -> int:
     """Return 0 when the run ends ``go_prod``, 1 otherwise (the reason is printed)."""
-    with httpx.Client(base_url=api, timeout=30) as http:
+    with httpx.Client(base_url=api, timeout=30, headers=sign_in(api, REQUESTER, "requester")) as http:
         response = http.post(
             "/runs",
             json={
@@ -34,14 +47,10 @@ def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa", approver: str 
         if run["status"] != "awaiting_approval":
             print(f"run ended {run['status']} ({run['decision'] or run['failure_reason']})")
             return 1
-        print(f"approving as {approver}")
-        _expect(
-            http.post(
-                f"/runs/{run_id}/approval",
-                json={"decision": "approve", "approver": approver, "comment": "metrics reviewed in the demo"},
-            ),
-            202,
-        )
+        approver = sign_in(api, APPROVER, "approver")
+        decision = {"decision": "approve", "comment": "metrics reviewed in the demo"}
+        _expect(http.post(f"/runs/{run_id}/approval", json=decision, headers=approver), 202)
+        print(f"approved by {APPROVER}")
         run = _follow(http, run_id, {"completed", "failed"}, seen)
         print(f"final: status={run['status']} decision={run['decision']}")
         return 0 if run["decision"] == "go_prod" else 1
@@ -70,10 +79,9 @@ def _print_evaluation(run: dict[str, Any]) -> None:
             print(f"  {name:<20} {'NaN' if value is None else f'{value:.3f}'}")
     if run["ml_score"] is not None:
         print(f"MLScore {run['ml_score']:.3f} (threshold {run['ml_score_threshold']})")
-    cards = [e for e in run["events"] if e.get("kind") == "card"]
+    cards = [e["message"] for e in run["events"] if e.get("kind") == "card"]
     if cards:
-        print("card sent:")
-        print(json.dumps(cards[-1]["details"]["card"], indent=2))
+        print(f"card sent to the approvers' channel: {cards[-1]}")
 
 
 def _expect(response: httpx.Response, status: int) -> None:

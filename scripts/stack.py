@@ -23,6 +23,7 @@ STATE = ROOT / ".stack"
 DEVHOST_PID = STATE / "devhost.pid"
 DEVHOST_LOG = STATE / "devhost.log"
 API = "http://127.0.0.1:7071/api"
+DEVHOST_HEALTH = "http://127.0.0.1:7071/admin/health"
 DEMO_MODEL = STATE / "models" / "smollm2-135m-instruct"
 UI_PID = STATE / "ui.pid"
 UI_LOG = STATE / "ui.log"
@@ -51,10 +52,31 @@ def _stack_env() -> dict[str, str]:
 
 
 def _devhost_running() -> bool:
+    return devhost_is_ours(DEVHOST_HEALTH, STATE / "devhost")
+
+
+def devhost_is_ours(health_url: str, state_dir: Path) -> bool:
+    """True if the devhost answering at health_url runs on state_dir; False if nothing answers.
+
+    Anything else on the port (another clone's devhost, another program) stops the stack with a message:
+    reusing it would silently run this clone's demo against someone else's code and data.
+    """
     try:
-        return httpx.get(f"{API}/health", timeout=2).status_code in (200, 503)
+        reply = httpx.get(health_url, timeout=2)
     except httpx.HTTPError:
         return False
+    try:
+        found = reply.json()
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or "state_dir" not in found:
+        raise SystemExit(f"{health_url} answers but is not a devhost: free the port before starting the stack")
+    if Path(str(found["state_dir"])) != state_dir.resolve():
+        raise SystemExit(
+            f"the devhost on {health_url} (pid {found.get('pid')}) runs on {found['state_dir']}, "
+            f"not on this clone's {state_dir.resolve()}: stop it before starting this stack"
+        )
+    return True
 
 
 def start_devhost(env: dict[str, str]) -> bool:
@@ -74,7 +96,8 @@ def start_devhost(env: dict[str, str]) -> bool:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"devhost exited with {process.returncode}; see {DEVHOST_LOG}")
+            last = DEVHOST_LOG.read_text(errors="replace").strip().splitlines()[-1:] or [""]
+            raise SystemExit(f"devhost exited with {process.returncode}: {last[0]} (see {DEVHOST_LOG})")
         if _devhost_running():
             return True
         time.sleep(0.5)

@@ -1,24 +1,25 @@
 """The decision page behind Teams card buttons: GET shows it (no side effect), POST confirms the decision.
 
-The signed token in the URL is the credential (the route is anonymous to the function-key check; App
-Service authentication may still sit in front and name the approver). Browsers get HTML, API clients
-asking for JSON get the same statuses with JSON bodies.
+The signed token in the URL binds run, decision, model version and deadline, but is not enough alone: the
+caller must be a signed-in approver (browsers without a session go to the sign-in page and come back).
+Browsers get HTML, API clients asking for JSON get the same statuses with JSON bodies.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import azure.durable_functions as df
 import azure.functions as func
 
 from mlops.approvals import page
 from mlops.approvals.flow import LinkRefused, confirm_link, open_link
-from mlops.approvals.identity import entra_principal
+from mlops.approvals.identity import APPROVER
 from mlops.approvals.tokens import TokenError
 from mlops.bootstrap import services
 from mlops.store import AlreadyDecided, ApprovalRecord
+from triggers.http_identity import caller, refusal
 from triggers.http_responses import error, json_response
 
 bp = df.Blueprint()
@@ -28,6 +29,9 @@ _HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Ro
 @bp.route(route="approvals/{token}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 async def show_approval(req: func.HttpRequest) -> func.HttpResponse:
     """200 with the run summary and a confirm form; 409 if already decided; 400/403/404/410 bad links."""
+    refused = await _signed_in_approver(req)
+    if refused is not None:
+        return refused
     svc = await services()
     try:
         opened = await open_link(
@@ -42,24 +46,24 @@ async def show_approval(req: func.HttpRequest) -> func.HttpResponse:
         return json_response(
             {"run_id": claims.run_id, "decision": claims.decision, "expires_at": claims.expires_at.isoformat()}
         )
-    return _html(page.confirm_page(opened, entra_principal(req.headers)), 200)
+    return _html(page.confirm_page(opened, caller(req).name), 200)
 
 
 @bp.route(route="approvals/{token}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @bp.durable_client_input(client_name="client")
 async def confirm_approval(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """202 once the link's decision is recorded and raised; 409 replayed/already decided; 4xx bad links."""
+    refused = await _signed_in_approver(req)
+    if refused is not None:
+        return refused
     form = {k: v[0].strip() for k, v in parse_qs(req.get_body().decode("utf-8", "replace")).items() if v}
-    approver = entra_principal(req.headers) or form.get("approver", "")
-    if not approver or len(approver) > 256:
-        return _problem(req, 422, "invalid_request", "Who is deciding?", "give your name (at most 256 characters)")
     svc = await services()
     try:
         record = await confirm_link(
             svc.store,
             svc.settings.approval_signing_keys,
             req.route_params.get("token", ""),
-            approver,
+            caller(req),
             form.get("comment", "")[:4000],
             client.raise_event,
             datetime.now(UTC),
@@ -71,6 +75,22 @@ async def confirm_approval(req: func.HttpRequest, client: df.DurableOrchestratio
     if _wants_json(req):
         return json_response(_record(record) | {"status": "accepted"}, 202)
     return _html(page.decided_page(record), 202)
+
+
+async def _signed_in_approver(req: func.HttpRequest) -> func.HttpResponse | None:
+    """None for a signed-in approver; a browser without a session goes to sign-in, others get 401/403/503."""
+    refused = await refusal(req, APPROVER)
+    if refused is None or refused.status_code != 401 or _wants_json(req):
+        return refused
+    back = quote(_path(req), safe="/")
+    return func.HttpResponse(
+        status_code=302, headers={**_HEADERS, "Location": f"/.auth/login?post_login_redirect_uri={back}"}
+    )
+
+
+def _path(req: func.HttpRequest) -> str:
+    """The request's path on this host (where sign-in brings the browser back)."""
+    return "/" + req.url.split("://", 1)[-1].partition("/")[2].partition("?")[0]
 
 
 def _refused(req: func.HttpRequest, exc: TokenError | LinkRefused) -> func.HttpResponse:

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import asdict
 from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from mlops.bootstrap import services
-from mlops.datasets import InvalidDataset, count_rows, preview_rows
+from mlops.approvals.identity import REQUESTER
+from mlops.blob import BlobError
+from mlops.bootstrap import Services, services
+from mlops.datasets import CheckedFile, InvalidDataset, check_file, preview_rows
 from mlops.requests import DatasetRequest, InvalidRequest, parse_body
 from mlops.store import DatasetRecord
+from triggers.http_identity import signed_in
 from triggers.http_responses import error, invalid, json_response, query_int
 
 bp = df.Blueprint()
+log = logging.getLogger(__name__)
 
 
 @bp.route(route="datasets", methods=["GET"])
+@signed_in()
 async def list_datasets(req: func.HttpRequest) -> func.HttpResponse:
     """All registered datasets with their row counts."""
     records = await (await services()).store.list_datasets()
@@ -26,36 +32,51 @@ async def list_datasets(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="datasets", methods=["POST"])
+@signed_in(REQUESTER)
 async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
-    """201 once both files are validated in Blob; 409 if the name exists; 422 naming the bad field."""
+    """201 once both files are validated in Blob (their ETags recorded); 409 if the name exists (never
+    overwritten); 422 naming the bad field (a bad file too, never a 500); 503 when Blob does not answer."""
     svc = await services()
     try:
         request = parse_body(DatasetRequest, req.get_body())
-        counts = {}
-        for field in ("train_uri", "eval_uri"):
-            try:
-                counts[field] = await asyncio.to_thread(count_rows, svc.blob, getattr(request, field))
-            except InvalidDataset as exc:
-                raise InvalidRequest({field: str(exc)}) from exc
+        if await svc.store.get_dataset(request.name) is not None:
+            return _exists(request.name)
+        files = {field: await _check(svc, field, getattr(request, field)) for field in ("train_uri", "eval_uri")}
     except InvalidRequest as exc:
         return invalid(exc)
-    if await svc.store.get_dataset(request.name) is not None:
-        return error(409, "conflict", f"dataset {request.name} already exists", {"name": "already registered"})
+    except BlobError:
+        log.exception("dataset registration: blob storage failed")
+        return error(503, "unavailable", "blob storage did not answer; try again")
     record = DatasetRecord(
         name=request.name,
         domain=request.domain,
         description=request.description,
         train_uri=request.train_uri,
         eval_uri=request.eval_uri,
-        train_rows=counts["train_uri"],
-        eval_rows=counts["eval_uri"],
+        train_rows=files["train_uri"].rows,
+        eval_rows=files["eval_uri"].rows,
+        train_etag=files["train_uri"].etag,
+        eval_etag=files["eval_uri"].etag,
     )
-    await svc.store.upsert_dataset(record)
-    stored = await svc.store.get_dataset(request.name)
-    return json_response(_view(stored or record), 201, headers={"Location": f"/api/datasets/{request.name}"})
+    stored = await svc.store.insert_dataset(record)
+    if stored is None:  # registered by a concurrent request since the check above
+        return _exists(request.name)
+    return json_response(_view(stored), 201, headers={"Location": f"/api/datasets/{request.name}"})
+
+
+async def _check(svc: Services, field: str, uri: str) -> CheckedFile:
+    try:
+        return await asyncio.to_thread(check_file, svc.blob, uri, svc.settings.dataset_max_bytes)
+    except InvalidDataset as exc:
+        raise InvalidRequest({field: str(exc)}) from exc
+
+
+def _exists(name: str) -> func.HttpResponse:
+    return error(409, "conflict", f"dataset {name} already exists", {"name": "already registered"})
 
 
 @bp.route(route="datasets/{name}/rows", methods=["GET"])
+@signed_in()
 async def preview_dataset(req: func.HttpRequest) -> func.HttpResponse:
     """The first ``limit`` rows (default 5) of the ``split`` (train or eval) file; 404 unknown dataset or file."""
     split = req.params.get("split") or "train"

@@ -11,12 +11,14 @@ from mlops.bootstrap import services
 from mlops.insights import dashboard_view, sample_view
 from mlops.requests import InvalidRequest
 from mlops.tracking import run_metrics
+from triggers.http_identity import signed_in
 from triggers.http_responses import error, invalid, json_response, parse_run_id, query_int
 
 bp = df.Blueprint()
 
 
 @bp.route(route="dashboard", methods=["GET"])
+@signed_in()
 async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
     """Operations KPIs over the last ``days`` (default 30), aggregated in SQL; 400 on a bad ``days``."""
     try:
@@ -27,6 +29,7 @@ async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="runs/{run_id}/metrics", methods=["GET"])
+@signed_in()
 async def metrics(req: func.HttpRequest) -> func.HttpResponse:
     """The MLflow runs of the release run (training loss history, evaluation metrics); 404 when unknown."""
     svc = await services()
@@ -39,6 +42,7 @@ async def metrics(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="runs/{run_id}/samples", methods=["GET"])
+@signed_in()
 async def samples(req: func.HttpRequest) -> func.HttpResponse:
     """The run's lowest-scoring eval samples first, ``limit`` of them (default 5); 404 when unknown."""
     try:

@@ -9,9 +9,11 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from mlops import runs, telemetry
+from mlops.approvals.identity import APPROVER, REQUESTER
 from mlops.bootstrap import services
 from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest, parse_body
 from mlops.store import AlreadyDecided
+from triggers.http_identity import caller, signed_in
 from triggers.http_responses import error, invalid, json_response, parse_run_id, query_int
 
 bp = df.Blueprint()
@@ -21,12 +23,13 @@ STATUSES = ("pending", "loading", "training", "evaluating", "awaiting_approval",
 
 
 @bp.route(route="runs", methods=["POST"])
+@signed_in(REQUESTER)
 async def create_run(req: func.HttpRequest) -> func.HttpResponse:
     """202 with the new run id; 400/422 naming bad fields, 404 unknown dataset; nothing written on error."""
     with telemetry.trigger_span("http create_run") as span:
         try:
             request = parse_body(RunRequest, req.get_body())
-            record = await runs.create_run(await services(), request, created_by=_principal(req))
+            record = await runs.create_run(await services(), request, created_by=caller(req))
         except InvalidRequest as exc:
             return invalid(exc)
         except runs.UnknownDataset as exc:
@@ -40,6 +43,7 @@ async def create_run(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="runs", methods=["GET"])
+@signed_in()
 async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
     """Runs newest first, filtered by ``status``, paged by ``limit``/``offset``."""
     status = req.params.get("status") or None
@@ -56,6 +60,7 @@ async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="runs/{run_id}", methods=["GET"])
 @bp.durable_client_input(client_name="client")
+@signed_in()
 async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """The run with its metrics, audit trail and orchestration status; 404 when unknown."""
     run_id = parse_run_id(req.route_params.get("run_id"))
@@ -70,6 +75,7 @@ async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) 
 
 @bp.route(route="runs/{run_id}/approval", methods=["POST"])
 @bp.durable_client_input(client_name="client")
+@signed_in(APPROVER)
 async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """202 once the decision is recorded and raised; 409 if not awaiting approval or already decided."""
     run_id = parse_run_id(req.route_params.get("run_id"))
@@ -78,7 +84,9 @@ async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClien
     try:
         with telemetry.trigger_span("http decide_run", run_id):
             request = parse_body(ApprovalRequest, req.get_body())
-            record = await runs.decide(await services(), run_id, request, client.raise_event, via=request.via)
+            record = await runs.decide(
+                await services(), run_id, request, caller(req), client.raise_event, via=request.via
+            )
     except InvalidRequest as exc:
         return invalid(exc)
     except runs.RunNotFound:
@@ -102,9 +110,9 @@ async def _orchestration(client: df.DurableOrchestrationClient, run_id: str) -> 
     status = await client.get_status(run_id)
     if status is None or status.runtime_status is None:
         return None
-    return {"runtime_status": status.runtime_status.value, "custom_status": status.custom_status}
-
-
-def _principal(req: func.HttpRequest) -> str | None:
-    """The caller's identity from App Service authentication (Easy Auth), when present."""
-    return req.headers.get("x-ms-client-principal-name") or None
+    custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+    return {
+        "runtime_status": status.runtime_status.value,
+        "custom_status": status.custom_status,
+        "version": custom.get("version"),  # the orchestrator reports context.version: the same in Azure
+    }

@@ -13,7 +13,9 @@ import azure.functions as func
 
 from devhost.app.functions import FunctionLoadError, UserFunction
 
-SUPPORTED_TRIGGERS = frozenset({"httpTrigger", "serviceBusTrigger", "orchestrationTrigger", "activityTrigger"})
+SUPPORTED_TRIGGERS = frozenset(
+    {"httpTrigger", "serviceBusTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger"}
+)
 SUPPORTED_INPUTS = frozenset({"durableClient"})
 
 

@@ -56,6 +56,15 @@ class ServiceBusFunction:
 
 
 @dataclass(frozen=True)
+class TimerFunction:
+    """A timer-triggered function: its six-field NCRONTAB schedule (may hold %Setting% references)."""
+
+    function: UserFunction
+    schedule: str
+    run_on_startup: bool
+
+
+@dataclass(frozen=True)
 class DurableFunction:
     """An orchestrator or activity, keyed by its durable name (binding name or function name)."""
 
@@ -73,9 +82,11 @@ class FunctionIndex:
     service_bus: list[ServiceBusFunction] = field(default_factory=list)
     orchestrators: dict[str, DurableFunction] = field(default_factory=dict)
     activities: dict[str, DurableFunction] = field(default_factory=dict)
+    timers: list[TimerFunction] = field(default_factory=list)
 
     @property
     def client_functions(self) -> list[str]:
         """Names of the functions that take a durable client binding."""
         everything = [h.function for h in self.http] + [s.function for s in self.service_bus]
+        everything += [t.function for t in self.timers]
         return [f.name for f in everything if f.client_param is not None]

@@ -6,6 +6,7 @@ import importlib
 import os
 import re
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,6 +21,7 @@ from devhost.app.functions import (
     FunctionLoadError,
     HttpFunction,
     ServiceBusFunction,
+    TimerFunction,
     UserFunction,
 )
 
@@ -66,11 +68,17 @@ def import_script(app_dir: Path, script_file: str) -> ModuleType:
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:
-        raise AppLoadError(f"Cannot import {script_file}: {type(exc).__name__}: {exc}") from exc
+        raise AppLoadError(f"Cannot import {script_file}: {type(exc).__name__}: {exc}{_origin(exc, app_dir)}") from exc
     loaded_from = Path(getattr(module, "__file__", None) or "").resolve()
     if loaded_from != script.resolve():
         raise AppLoadError(f"Module {module_name!r} resolved to {loaded_from}, not {script} (shadowed)")
     return module
+
+
+def _origin(exc: BaseException, app_dir: Path) -> str:
+    """' (at file:line)' of the deepest frame in the app's own code, so a one-line error still points at it."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).is_relative_to(app_dir)]
+    return f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
 
 
 def find_function_register(module: ModuleType, script_file: str) -> Any:
@@ -108,6 +116,8 @@ def _add(index: FunctionIndex, function: UserFunction) -> None:
                 connection=str(binding.get("connection") or "AzureWebJobsServiceBus"),
             )
         )
+    elif kind == "timerTrigger":
+        index.timers.append(TimerFunction(function, str(binding["schedule"]), bool(binding.get("runOnStartup"))))
     elif kind == "orchestrationTrigger":
         _add_durable(index.orchestrators, str(binding.get("orchestration") or function.name), function)
     else:

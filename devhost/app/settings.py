@@ -6,13 +6,17 @@ import json
 import os
 import re
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devhost.durable.versioning import VersioningError, VersionPolicy, policy_from_host_json
+
 LOCAL_SETTINGS = "local.settings.json"
 HOST_JSON = "host.json"
-DEFAULT_TASK_HUB = "MLOpsHub"
+DEFAULT_TASK_HUB = "TestHubName"  # the extension's name when neither host.json nor WEBSITE_SITE_NAME gives one
+SITE_NAME_SETTING = "WEBSITE_SITE_NAME"
+_HUB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{2,44}$")
 _SETTING_REF = re.compile(r"%([^%]+)%")
 
 
@@ -65,14 +69,17 @@ class HostOptions:
     max_concurrent_calls: int = 16 * (os.cpu_count() or 1)
     auto_complete_messages: bool = True
     max_concurrent_activities: int = 4
+    versioning: VersionPolicy = field(default_factory=VersionPolicy)
 
 
 def read_host_options(app_dir: Path) -> HostOptions:
     """Route prefix, durable hub name and Service Bus options from host.json (defaults when absent)."""
     path = app_dir / HOST_JSON
     if not path.is_file():
-        return HostOptions()
+        return HostOptions(task_hub=task_hub_name(path, None))
     extensions = _read_json(path).get("extensions") or {}
+    if not isinstance(extensions, dict):
+        raise SettingsError(f"{path}: 'extensions' must be an object")
     http = extensions.get("http") or {}
     durable = extensions.get("durableTask") or {}
     bus = extensions.get("serviceBus") or {}
@@ -80,7 +87,7 @@ def read_host_options(app_dir: Path) -> HostOptions:
     defaults = HostOptions()
     return HostOptions(
         route_prefix=str(http.get("routePrefix", defaults.route_prefix)).strip("/"),
-        task_hub=resolve_setting_refs(str(durable.get("hubName") or defaults.task_hub)),
+        task_hub=task_hub_name(path, durable.get("hubName")),
         max_concurrent_calls=int(
             bus.get("maxConcurrentCalls", handler.get("maxConcurrentCalls", defaults.max_concurrent_calls))
         ),
@@ -90,14 +97,39 @@ def read_host_options(app_dir: Path) -> HostOptions:
         max_concurrent_activities=int(
             durable.get("maxConcurrentActivityFunctions", defaults.max_concurrent_activities)
         ),
+        versioning=_versioning(path, durable),
     )
 
 
+def task_hub_name(path: Path, configured: Any) -> str:
+    """hubName from host.json, else the extension's default: the site name (letters and digits), else TestHubName."""
+    if configured:
+        name = resolve_setting_refs(str(configured))
+    else:
+        site = re.sub(r"[^A-Za-z0-9]", "", os.environ.get(SITE_NAME_SETTING, ""))
+        name = site[:45] or DEFAULT_TASK_HUB
+    if not _HUB_NAME.match(name):
+        raise SettingsError(
+            f"{path}: extensions.durableTask.hubName {name!r} is invalid: "
+            "3-45 letters or digits, starting with a letter"
+        )
+    return name
+
+
+def _versioning(path: Path, durable: dict[str, Any]) -> VersionPolicy:
+    try:
+        return policy_from_host_json(durable)
+    except VersioningError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+
+
 def _read_json(path: Path) -> dict[str, Any]:
-    """A JSON object from a file, or SettingsError naming the file."""
+    """A JSON object from a file, or SettingsError naming the file, line and column of the fault."""
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{path}, line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
     if not isinstance(document, dict):
         raise SettingsError(f"{path}: expected a JSON object")

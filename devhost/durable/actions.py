@@ -44,6 +44,8 @@ class Action:
     fire_at: datetime | None = None
     cancelled: bool = False
     retry: RetryPolicy | None = None
+    instance_id: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def _parse(kind: ActionType, item: dict[str, Any]) -> Action:
         input=item.get("input"),
         fire_at=history.parse(fire_at) if fire_at else None,
         cancelled=bool(item.get("isCanceled", False)),
+        instance_id=item.get("instanceId") or None,
+        version=item.get("version") or None,
         retry=RetryPolicy(int(retry["firstRetryIntervalInMilliseconds"]), int(retry["maxNumberOfAttempts"]))
         if retry
         else None,

@@ -7,6 +7,7 @@ import json
 from aiohttp import web
 
 from devhost.durable.binding import DEFAULT_CONNECTION, WEBHOOK_PATH
+from devhost.durable.commands import InstanceCommands
 from devhost.durable.engine import DurableEngine
 from devhost.durable.errors import (
     InstanceAlreadyExists,
@@ -29,11 +30,12 @@ from devhost.durable.start import orchestration_input, query_seconds, wait_or_ch
 
 
 class DurableHttpApi:
-    """HttpApiHandler's routes: start, status, list, raise event, terminate, purge."""
+    """HttpApiHandler's routes: start, status, list, raise event, terminate, purge, and the instance commands."""
 
     def __init__(self, engine: DurableEngine, task_hub: str) -> None:
         self._engine = engine
         self._task_hub = task_hub
+        self._commands = InstanceCommands(engine, task_hub)
 
     def routes(self) -> list[web.RouteDef]:
         """aiohttp route definitions for the management API."""
@@ -47,6 +49,7 @@ class DurableHttpApi:
             web.delete(base + "/instances/{instance_id}", self.purge),
             web.post(base + "/instances/{instance_id}/terminate", self.terminate),
             web.post(base + "/instances/{instance_id}/raiseEvent/{event_name}", self.raise_event),
+            *self._commands.routes(base),
         ]
 
     async def start(self, request: web.Request) -> web.Response:
@@ -58,7 +61,9 @@ class DurableHttpApi:
             return error_reply(400, "Invalid JSON content", exc)
         instance_id = request.match_info.get("instance_id") or None
         try:
-            new_id = await self._engine.start_new(request.match_info["function_name"], instance_id, input_json)
+            new_id = await self._engine.start_new(
+                request.match_info["function_name"], instance_id, input_json, request.query.get("version")
+            )
         except UnknownOrchestrator as exc:
             return error_reply(400, "One or more of the arguments submitted is incorrect", exc)
         except InstanceAlreadyExists as exc:

@@ -15,7 +15,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS {p}instances (
   instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status TEXT NOT NULL,
   input TEXT, output TEXT, custom_status TEXT, created_time TEXT NOT NULL, last_updated_time TEXT NOT NULL,
-  ledger TEXT NOT NULL);
+  ledger TEXT NOT NULL, version TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS {p}history (
   instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (instance_id, seq));
 CREATE TABLE IF NOT EXISTS {p}inbox (
@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS {p}inbox (
   visible_at TEXT NOT NULL, timer_id INTEGER, event TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS {p}inbox_due ON {p}inbox (visible_at);
 CREATE INDEX IF NOT EXISTS {p}inbox_instance ON {p}inbox (instance_id);
+CREATE TABLE IF NOT EXISTS {p}parents (
+  instance_id TEXT PRIMARY KEY, parent_id TEXT NOT NULL, task_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}work (
   id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, task_id INTEGER NOT NULL,
   name TEXT NOT NULL, input TEXT);
@@ -30,7 +32,7 @@ CREATE TABLE IF NOT EXISTS {p}work (
 
 
 class Database:
-    """A task hub's tables ({hub}_instances, _history, _inbox, _work) in one sqlite file."""
+    """A task hub's tables ({hub}_instances, _history, _inbox, _work, _parents) in one sqlite file."""
 
     def __init__(self, path: Path, hub: str) -> None:
         if not _HUB_NAME.match(hub):
@@ -41,16 +43,24 @@ class Database:
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(_SCHEMA.format(p=self._prefix))
+        self._add_version_column()
 
     def close(self) -> None:
         """Close the connection; the file keeps everything committed."""
         with self._lock:
             self._conn.close()
 
+    def _add_version_column(self) -> None:
+        """A task hub written before versioning existed: its instances get the empty (oldest) version."""
+        table = f"{self._prefix}instances"
+        columns = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+        if "version" not in columns:
+            self._conn.execute(f"ALTER TABLE {table} ADD COLUMN version TEXT NOT NULL DEFAULT ''")
+
     def sql(self, statement: str) -> str:
-        """Expand {instances}, {history}, {inbox}, {work} to this hub's table names."""
+        """Expand {instances}, {history}, {inbox}, {work}, {parents} to this hub's table names."""
         p = self._prefix
-        names = {table: f"{p}{table}" for table in ("instances", "history", "inbox", "work")}
+        names = {table: f"{p}{table}" for table in ("instances", "history", "inbox", "work", "parents")}
         return statement.format(**names)
 
     def rows(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -21,6 +21,7 @@ from devhost.durable.records import ACTIVE, InstanceRow
 from devhost.durable.scheduler import Scheduler
 from devhost.durable.status import InstanceStatus, from_row
 from devhost.durable.store import Store
+from devhost.durable.versioning import VersionPolicy
 
 log = logging.getLogger("devhost.durable")
 UserFunction = Callable[..., Any]
@@ -39,13 +40,15 @@ class DurableEngine:
         activities: Mapping[str, UserFunction],
         store_path: Path,
         clock: Clock,
-        task_hub: str = "MLOpsHub",
+        task_hub: str = "TestHubName",
         max_concurrent_activities: int = 4,
+        versioning: VersionPolicy | None = None,
     ) -> None:
         self._orchestrators, self._clock = dict(orchestrators), clock
+        self._versioning = versioning or VersionPolicy()
         self._store = Store(Path(store_path), task_hub)
         self._scheduler = Scheduler(
-            self._store, clock, self._orchestrators, dict(activities), max_concurrent_activities
+            self._store, clock, self._orchestrators, dict(activities), max_concurrent_activities, self._versioning
         )
 
     async def start(self) -> None:
@@ -57,15 +60,21 @@ class DurableEngine:
         await self._scheduler.stop()
         self._store.close()
 
-    async def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> str:
-        """Schedule a new instance (Pending until its first episode); a finished id may be reused."""
+    async def start_new(
+        self, name: str, instance_id: str | None, input_json: str | None, version: str | None = None
+    ) -> str:
+        """Schedule a new instance (Pending until its first episode); a finished id may be reused.
+
+        Its version is fixed here: `version` when given, else the host's defaultVersion.
+        """
         if name not in self._orchestrators:
             raise UnknownOrchestrator(name)
         instance_id = instance_id or uuid.uuid4().hex
         existing = self._store.instance(instance_id)
         if existing is not None and existing.status in ACTIVE:
             raise InstanceAlreadyExists(instance_id, existing.status)
-        self._store.create(instance_id, name, input_json, self._clock.now())
+        fixed = self._versioning.version_for(version)
+        self._store.create(instance_id, name, input_json, self._clock.now(), fixed)
         log.debug("started %s/%s", name, instance_id)
         self._scheduler.wake()
         return instance_id
@@ -86,9 +95,28 @@ class DurableEngine:
         now = self._clock.now()
         closing = history.execution_terminated(now, reason)
         if not self._store.end(instance_id, "Terminated", reason, closing, now):
-            raise InstanceNotRunning(instance_id, row.status)
+            raise InstanceNotRunning(instance_id, row.status, "terminate")
         log.warning("terminated %s/%s: %s", row.name, instance_id, reason)
         self._scheduler.wake()
+
+    async def suspend(self, instance_id: str, reason: str) -> None:
+        """Suspend a Pending/Running instance (a Suspended one stays so); InstanceNotRunning once final."""
+        row = self._existing(instance_id)
+        if not self._store.suspend(instance_id, reason, self._clock.now()) and row.status != "Suspended":
+            raise InstanceNotRunning(instance_id, row.status, "suspend")
+        log.info("suspended %s/%s: %s", row.name, instance_id, reason)
+
+    async def resume(self, instance_id: str, reason: str) -> None:
+        """Resume a Suspended instance: messages that arrived meanwhile are delivered; InstanceNotRunning once final."""
+        row = self._existing(instance_id)
+        if not self._store.resume(instance_id, reason, self._clock.now()) and row.status not in ACTIVE:
+            raise InstanceNotRunning(instance_id, row.status, "resume")
+        self._scheduler.wake()
+
+    async def restart(self, instance_id: str, new_instance_id: bool) -> str:
+        """Start the instance's orchestrator again with its original input, under a new id or the same one."""
+        row = self._existing(instance_id)
+        return await self.start_new(row.name, None if new_instance_id else instance_id, row.input_json)
 
     async def purge(self, instance_id: str) -> bool:
         """Delete the instance, its history and pending work; False if there was none."""

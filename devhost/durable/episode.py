@@ -18,7 +18,8 @@ from devhost.durable.history import Event
 from devhost.durable.records import Commit, InstanceRow, Message, RetryState
 
 _ACTIVITIES = frozenset({ActionType.CALL_ACTIVITY, ActionType.CALL_ACTIVITY_WITH_RETRY})
-_SUPPORTED = _ACTIVITIES | {ActionType.CREATE_TIMER, ActionType.WAIT_FOR_EXTERNAL_EVENT}
+_SUBS = frozenset({ActionType.CALL_SUB_ORCHESTRATOR, ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY})
+_SUPPORTED = _ACTIVITIES | _SUBS | {ActionType.CREATE_TIMER, ActionType.WAIT_FOR_EXTERNAL_EVENT}
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,12 @@ def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities
     """Run the orchestrator over the full history and return every change the episode makes."""
     row, now = episode.row, episode.now
     commit = Commit(
-        row.instance_id, row.execution_id, row.name, [m.id for m in episode.batch], copy.deepcopy(row.ledger)
+        row.instance_id,
+        row.execution_id,
+        row.name,
+        [m.id for m in episode.batch],
+        copy.deepcopy(row.ledger),
+        version=row.version,
     )
     fresh = [history.orchestrator_started(now), *(m.event for m in episode.batch)]
     commit.events.extend(fresh)
@@ -73,7 +79,7 @@ def _accept(commit: Commit, state: dict[str, Any], activities: Collection[str], 
 def _schedule(commit: Commit, action: Action, activities: Collection[str], now: datetime) -> None:
     if action.kind == ActionType.CONTINUE_AS_NEW:
         commit.restart_input = action.input
-        commit.restart = history.execution_started(now, commit.name, action.input)
+        commit.restart = history.execution_started(now, commit.name, action.input, commit.version)
         return
     if action.kind not in _SUPPORTED:
         raise UnsupportedAction(f"{action.kind.name} is not supported by the local durable engine")
@@ -88,11 +94,16 @@ def _schedule(commit: Commit, action: Action, activities: Collection[str], now: 
         if not action.cancelled:
             commit.timers.append((event_id, action.fire_at))
         return
-    name = str(action.name)
-    commit.events.append(history.task_scheduled(now, event_id, name, action.input))
-    commit.work.append((event_id, name, action.input))
+    name, sub = str(action.name), action.kind in _SUBS
+    if sub:
+        retries.start_child(commit, event_id, name, action.instance_id, action.input, now, action.version)
+    else:
+        commit.events.append(history.task_scheduled(now, event_id, name, action.input))
+        commit.work.append((event_id, name, action.input))
     if action.retry is not None:
-        commit.ledger.retries[event_id] = RetryState(name, action.input, 1, action.retry)
+        commit.ledger.retries[event_id] = RetryState(
+            name, action.input, 1, action.retry, child_id=action.instance_id, sub=sub
+        )
 
 
 def _conclude(commit: Commit, state: dict[str, Any], now: datetime) -> Commit:

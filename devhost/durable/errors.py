@@ -32,10 +32,10 @@ class InstanceNotFound(DurableEngineError):
 
 
 class InstanceNotRunning(DurableEngineError):
-    """terminate on an instance that already reached a final state (the HTTP API answers 410 Gone)."""
+    """terminate/suspend/resume on an instance that already reached a final state (the HTTP API answers 410)."""
 
-    def __init__(self, instance_id: str, status: str) -> None:
-        super().__init__(f"cannot terminate orchestration instance {instance_id!r} in the {status} state")
+    def __init__(self, instance_id: str, status: str, command: str = "terminate") -> None:
+        super().__init__(f"cannot {command} orchestration instance {instance_id!r} in the {status} state")
         self.instance_id = instance_id
         self.status = status
 

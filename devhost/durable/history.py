@@ -36,9 +36,9 @@ def orchestrator_completed(when: datetime) -> Event:
     return event(HistoryEventType.ORCHESTRATOR_COMPLETED, when)
 
 
-def execution_started(when: datetime, name: str, input_json: str | None) -> Event:
-    """Start the orchestrator's code with its input (JSON text)."""
-    return event(HistoryEventType.EXECUTION_STARTED, when, Name=name, Input=input_json, Version="")
+def execution_started(when: datetime, name: str, input_json: str | None, version: str = "") -> Event:
+    """Start the orchestrator's code with its input (JSON text) and its version (context.version)."""
+    return event(HistoryEventType.EXECUTION_STARTED, when, Name=name, Input=input_json, Version=version)
 
 
 def task_scheduled(when: datetime, event_id: int, name: str, input_json: str | None) -> Event:
@@ -54,6 +54,30 @@ def task_completed(when: datetime, task_id: int, result_json: str) -> Event:
 def task_failed(when: datetime, task_id: int, reason: str, details: str) -> Event:
     """Fail the activity scheduled as task_id; the SDK raises Exception(f"{Reason} \\n {Details}")."""
     return event(HistoryEventType.TASK_FAILED, when, TaskScheduledId=task_id, Reason=reason, Details=details)
+
+
+def sub_orchestration_created(
+    when: datetime, event_id: int, name: str, instance_id: str, input_json: str | None
+) -> Event:
+    """The parent scheduled a sub-orchestration (EventId = its sequence number)."""
+    return event(
+        HistoryEventType.SUB_ORCHESTRATION_INSTANCE_CREATED, when, event_id, Name=name, InstanceId=instance_id,
+        Input=input_json,
+    )  # fmt: skip
+
+
+def sub_orchestration_completed(when: datetime, task_id: int, result_json: str | None) -> Event:
+    """A sub-orchestration completed; the SDK matches TaskScheduledId to its creation."""
+    kind = HistoryEventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED
+    return event(kind, when, TaskScheduledId=task_id, Result=result_json)
+
+
+def sub_orchestration_failed(when: datetime, task_id: int, reason: str, details: str) -> Event:
+    """A sub-orchestration failed or was terminated; raised in the parent's generator."""
+    return event(
+        HistoryEventType.SUB_ORCHESTRATION_INSTANCE_FAILED, when, TaskScheduledId=task_id, Reason=reason,
+        Details=details,
+    )  # fmt: skip
 
 
 def timer_created(when: datetime, event_id: int, fire_at: datetime) -> Event:
@@ -79,6 +103,16 @@ def execution_completed(when: datetime, status: str, result_json: str | None) ->
 def execution_terminated(when: datetime, reason: str) -> Event:
     """Close the history of a terminated instance."""
     return event(HistoryEventType.EXECUTION_TERMINATED, when, Input=reason)
+
+
+def execution_suspended(when: datetime, reason: str) -> Event:
+    """The instance was suspended (shown in the history; the SDK skips it on replay)."""
+    return event(HistoryEventType.EXECUTION_SUSPENDED, when, Reason=reason)
+
+
+def execution_resumed(when: datetime, reason: str) -> Event:
+    """The instance was resumed."""
+    return event(HistoryEventType.EXECUTION_RESUMED, when, Reason=reason)
 
 
 def replay(stored: list[Event], new: list[Event]) -> list[Event]:

@@ -11,7 +11,8 @@ from devhost.durable import history
 from devhost.durable.actions import Recorded, RetryPolicy
 from devhost.durable.history import Event
 
-ACTIVE = ("Pending", "Running")
+ACTIVE = ("Pending", "Running", "Suspended")  # not final: commands and events are still taken
+RUNNABLE = ("Pending", "Running")  # episodes run (a Suspended instance keeps its messages until resumed)
 
 
 @dataclass
@@ -23,6 +24,8 @@ class RetryState:
     attempt: int
     policy: RetryPolicy
     waiting_on_timer: bool = False
+    child_id: str | None = None  # a sub-orchestration retry: the instance id each attempt reuses
+    sub: bool = False  # a sub-orchestration (else an activity)
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Ledger:
                         r.policy.first_interval_ms,
                         r.policy.max_attempts,
                         r.waiting_on_timer,
+                        r.child_id,
+                        r.sub,
                     ]
                     for k, r in self.retries.items()
                 },
@@ -63,7 +68,7 @@ class Ledger:
         """Inverse of to_json."""
         data: dict[str, Any] = json.loads(text)
         retries = {
-            int(k): RetryState(v[0], v[1], v[2], RetryPolicy(v[3], v[4]), v[5]) for k, v in data["retries"].items()
+            int(k): RetryState(v[0], v[1], v[2], RetryPolicy(v[3], v[4]), *v[5:]) for k, v in data["retries"].items()
         }
         return cls(data["next_id"], [Recorded(*a) for a in data["actions"]], retries)
 
@@ -82,11 +87,12 @@ class InstanceRow:
     created_time: datetime
     last_updated_time: datetime
     ledger: Ledger
+    version: str = ""
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> InstanceRow:
         """Build from a SELECT of the instances table's columns in declaration order."""
-        iid, name, execution, status, given, result, custom, created, updated, ledger = row
+        iid, name, execution, status, given, result, custom, created, updated, ledger, version = row
         return cls(
             iid,
             name,
@@ -98,6 +104,7 @@ class InstanceRow:
             history.parse(created),
             history.parse(updated),
             Ledger.from_json(ledger),
+            version,
         )
 
 
@@ -121,6 +128,17 @@ class WorkItem:
     input: str | None
 
 
+@dataclass(frozen=True)
+class Child:
+    """A sub-orchestration an episode starts: the parent's task id, the orchestrator, its id and input."""
+
+    task_id: int
+    name: str
+    instance_id: str
+    input: str | None
+    version: str | None = None
+
+
 @dataclass
 class Commit:
     """Everything one episode changes, applied atomically by the store."""
@@ -137,5 +155,7 @@ class Commit:
     timers: list[tuple[int, datetime]] = field(default_factory=list)
     cancelled_timers: list[int] = field(default_factory=list)
     work: list[tuple[int, str, str | None]] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
     restart_input: str | None = None
     restart: Event | None = None
+    version: str = ""

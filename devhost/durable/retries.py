@@ -1,4 +1,4 @@
-"""call_activity_with_retry driven by the host as DTFx does: the SDK numbers the steps, emits no actions."""
+"""*_with_retry (activities and sub-orchestrations) driven by the host as DTFx does: the SDK emits no actions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from azure.durable_functions.models.history import HistoryEventType
 
 from devhost.durable import history
 from devhost.durable.history import Event
-from devhost.durable.records import Commit, Ledger, Message
+from devhost.durable.records import Child, Commit, Ledger, Message
+
+_FAILED = frozenset({HistoryEventType.TASK_FAILED, HistoryEventType.SUB_ORCHESTRATION_INSTANCE_FAILED})
+_COMPLETED = frozenset({HistoryEventType.TASK_COMPLETED, HistoryEventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED})
 
 
 def take_batch(messages: list[Message], ledger: Ledger) -> list[Message]:
@@ -25,7 +28,7 @@ def take_batch(messages: list[Message], ledger: Ledger) -> list[Message]:
 def advances(event: Event, ledger: Ledger) -> bool:
     """Whether delivering event moves a retry on (and so takes a sequence id before any new action)."""
     kind = event["EventType"]
-    if kind == HistoryEventType.TASK_FAILED:
+    if kind in _FAILED:
         state = ledger.retries.get(event["TaskScheduledId"])
         return state is not None and not state.waiting_on_timer
     if kind == HistoryEventType.TIMER_FIRED:
@@ -41,12 +44,12 @@ def advance(commit: Commit, event: Event, now: datetime) -> None:
     when that timer fires.
     """
     ledger, kind = commit.ledger, event["EventType"]
-    if kind == HistoryEventType.TASK_COMPLETED:
+    if kind in _COMPLETED:
         ledger.retries.pop(event["TaskScheduledId"], None)
         return
     if not advances(event, ledger):
         return
-    if kind == HistoryEventType.TASK_FAILED:
+    if kind in _FAILED:
         state = ledger.retries.pop(event["TaskScheduledId"])
         timer_id, fire_at = ledger.allocate(), now + timedelta(milliseconds=state.policy.first_interval_ms)
         commit.events.append(history.timer_created(now, timer_id, fire_at))
@@ -56,6 +59,24 @@ def advance(commit: Commit, event: Event, now: datetime) -> None:
     state = ledger.retries.pop(event["TimerId"])
     if state.attempt < state.policy.max_attempts:
         task_id = ledger.allocate()
-        commit.events.append(history.task_scheduled(now, task_id, state.name, state.input))
-        commit.work.append((task_id, state.name, state.input))
+        if state.sub:
+            start_child(commit, task_id, state.name, state.child_id, state.input, now)
+        else:
+            commit.events.append(history.task_scheduled(now, task_id, state.name, state.input))
+            commit.work.append((task_id, state.name, state.input))
         ledger.retries[task_id] = replace(state, attempt=state.attempt + 1, waiting_on_timer=False)
+
+
+def start_child(
+    commit: Commit,
+    task_id: int,
+    name: str,
+    instance_id: str | None,
+    input_json: str | None,
+    now: datetime,
+    version: str | None = None,
+) -> None:
+    """Schedule a sub-orchestration; without an id it gets DTFx's `{parent}:{sequence number}`."""
+    child_id = instance_id or f"{commit.instance_id}:{task_id}"
+    commit.events.append(history.sub_orchestration_created(now, task_id, name, child_id, input_json))
+    commit.children.append(Child(task_id, name, child_id, input_json, version))

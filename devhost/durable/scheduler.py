@@ -7,15 +7,17 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from devhost.durable import history
 from devhost.durable.activities import ActivityRunner
 from devhost.durable.clock import Clock, WakingClock
 from devhost.durable.episode import Episode, run_episode
-from devhost.durable.records import ACTIVE, WorkItem
+from devhost.durable.records import RUNNABLE, WorkItem
 from devhost.durable.retries import take_batch
 from devhost.durable.store import Store
+from devhost.durable.versioning import FailureStrategy, VersionPolicy
 
 log = logging.getLogger("devhost.durable")
 
@@ -30,8 +32,12 @@ class Scheduler:
         orchestrators: Mapping[str, Callable[..., Any]],
         activities: Mapping[str, Callable[..., Any]],
         max_concurrent_activities: int,
+        versioning: VersionPolicy,
     ) -> None:
         self._store, self._clock = store, clock
+        self._versioning = versioning
+        # Instances this worker's version may not run (Reject): left as they are for a newer worker.
+        self._rejected: set[str] = set()
         self._orchestrators = orchestrators
         self._runner = ActivityRunner(activities, max_concurrent_activities)
         self._episodes: dict[str, asyncio.Task[None]] = {}
@@ -77,7 +83,10 @@ class Scheduler:
     def _idle(self) -> bool:
         if self._episodes or self._running:
             return False
-        return not self._store.runnable(self._clock.now()) and not self._store.work()
+        return not self._runnable() and not self._store.work()
+
+    def _runnable(self) -> list[str]:
+        return [i for i in self._store.runnable(self._clock.now()) if i not in self._rejected]
 
     async def _run(self) -> None:
         while True:
@@ -100,7 +109,7 @@ class Scheduler:
         return None if due is None else max((due - now).total_seconds(), 0.0)
 
     def _dispatch(self) -> None:
-        for instance_id in self._store.runnable(self._clock.now()):
+        for instance_id in self._runnable():
             if instance_id not in self._episodes:
                 self._episodes[instance_id] = asyncio.create_task(self._episode(instance_id))
         for item in self._store.work():
@@ -122,7 +131,7 @@ class Scheduler:
     async def _run_episode(self, instance_id: str) -> None:
         now = self._clock.now()
         row = self._store.instance(instance_id)
-        if row is None or row.status not in ACTIVE:
+        if row is None or row.status not in RUNNABLE or not self._version_allows(row.instance_id, row.version, now):
             return
         batch = take_batch(self._store.messages(instance_id, now), row.ledger)
         if not batch:
@@ -142,6 +151,20 @@ class Scheduler:
         )
         if applied and commit.status == "Failed":
             log.warning("orchestration %s/%s failed: %s", row.name, instance_id, commit.output_json)
+
+    def _version_allows(self, instance_id: str, version: str, now: datetime) -> bool:
+        """Match the instance's version against this worker's; on a mismatch reject it or fail it."""
+        reason = self._versioning.mismatch(version)
+        if reason is None:
+            return True
+        if self._versioning.failure is FailureStrategy.FAIL:
+            closing = history.execution_completed(now, "Failed", json.dumps(reason))
+            self._store.end(instance_id, "Failed", reason, closing, now)
+            log.warning("orchestration %s failed: %s", instance_id, reason)
+        else:
+            self._rejected.add(instance_id)
+            log.warning("orchestration %s left for a newer worker: %s", instance_id, reason)
+        return False
 
     async def _activity(self, item: WorkItem) -> None:
         try:

@@ -35,6 +35,7 @@ class InstanceStatus:
     created_time: datetime
     last_updated_time: datetime
     history: list[dict[str, Any]] | None = None
+    version: str = ""  # not in the extension's HTTP payload: the app reports it through its custom status
 
     def to_management_json(self) -> dict[str, Any]:
         """The extension's status API JSON object (DurableOrchestrationStatus.from_json parses it)."""
@@ -65,6 +66,7 @@ def from_row(row: InstanceRow, events: list[Event] | None, show_input: bool) -> 
         created_time=row.created_time,
         last_updated_time=row.last_updated_time,
         history=history_view(events) if events is not None else None,
+        version=row.version,
     )
 
 

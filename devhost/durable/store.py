@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 
-from devhost.durable import history, writes
-from devhost.durable.db import Database
+from devhost.durable import children, history, writes
+from devhost.durable.db import Database, Transaction
 from devhost.durable.history import Event
-from devhost.durable.records import ACTIVE, Commit, InstanceRow, Ledger, Message, WorkItem
+from devhost.durable.records import ACTIVE, RUNNABLE, Commit, InstanceRow, Message, WorkItem
 
 _INSTANCE_COLUMNS = (
-    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger"
+    "instance_id, name, execution_id, status, input, output, custom_status, created_time, last_updated_time, ledger, "
+    "version"
 )
 
 
@@ -34,21 +34,10 @@ class Store(Database):
         found = self.rows("SELECT event FROM {history} WHERE instance_id = ? ORDER BY seq", instance_id)
         return [json.loads(r[0]) for r in found]
 
-    def create(self, instance_id: str, name: str, input_json: str | None, now: datetime) -> None:
+    def create(self, instance_id: str, name: str, input_json: str | None, now: datetime, version: str = "") -> None:
         """Create (or replace a finished) instance as Pending, its ExecutionStarted waiting in the inbox."""
         with self.tx() as t:
-            writes.wipe(t, instance_id)
-            t.run(
-                f"INSERT INTO {{instances}} ({_INSTANCE_COLUMNS}) VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?)",
-                instance_id,
-                name,
-                uuid.uuid4().hex,
-                input_json,
-                history.fmt(now),
-                history.fmt(now),
-                Ledger().to_json(),
-            )
-            writes.post(t, instance_id, "start", history.execution_started(now, name, input_json), now)
+            writes.create(t, instance_id, name, input_json, now, version)
 
     def post(self, instance_id: str, kind: str, event: Event, visible_at: datetime) -> None:
         """Queue a message for the instance's next episode."""
@@ -60,7 +49,7 @@ class Store(Database):
         with self.tx() as t:
             changed = t.run(
                 "UPDATE {instances} SET status = ?, output = ?, last_updated_time = ? "
-                "WHERE instance_id = ? AND status IN ('Pending', 'Running')",
+                "WHERE instance_id = ? AND status IN ('Pending', 'Running', 'Suspended')",
                 status,
                 json.dumps(output),
                 history.fmt(now),
@@ -69,6 +58,35 @@ class Store(Database):
             if changed:
                 writes.drop_pending(t, instance_id)
                 writes.append(t, instance_id, [event])
+                children.report(t, instance_id, status, json.dumps(output), now)
+            return bool(changed)
+
+    def suspend(self, instance_id: str, reason: str, now: datetime) -> bool:
+        """Pending/Running -> Suspended (its messages wait in the inbox); False if it was not in those states."""
+        with self.tx() as t:
+            changed = t.run(
+                "UPDATE {instances} SET status = 'Suspended', last_updated_time = ? "
+                "WHERE instance_id = ? AND status IN ('Pending', 'Running')",
+                history.fmt(now),
+                instance_id,
+            )
+            if changed:
+                writes.append(t, instance_id, [history.execution_suspended(now, reason)])
+            return bool(changed)
+
+    def resume(self, instance_id: str, reason: str, now: datetime) -> bool:
+        """Suspended -> Running (Pending if it never ran); False if it was not suspended."""
+        with self.tx() as t:
+            ran = t.rows("SELECT 1 FROM {history} WHERE instance_id = ? LIMIT 1", instance_id)
+            changed = t.run(
+                "UPDATE {instances} SET status = ?, last_updated_time = ? "
+                "WHERE instance_id = ? AND status = 'Suspended'",
+                "Running" if ran else "Pending",
+                history.fmt(now),
+                instance_id,
+            )
+            if changed:
+                writes.append(t, instance_id, [history.execution_resumed(now, reason)])
             return bool(changed)
 
     def purge(self, instance_id: str) -> bool:
@@ -127,7 +145,7 @@ class Store(Database):
         """Apply an episode atomically; False (nothing written) if the instance moved on meanwhile."""
         with self.tx() as t:
             current = t.rows("SELECT execution_id, status FROM {instances} WHERE instance_id = ?", commit.instance_id)
-            if not current or current[0][0] != commit.execution_id or current[0][1] not in ACTIVE:
+            if not current or current[0][0] != commit.execution_id or current[0][1] not in RUNNABLE:
                 return False
             for message_id in commit.consumed:
                 t.run("DELETE FROM {inbox} WHERE id = ?", message_id)
@@ -135,4 +153,14 @@ class Store(Database):
                 writes.restart(t, commit, commit.restart, now)
             else:
                 writes.record(t, commit, now)
+                _children(t, commit, now)
             return True
+
+
+def _children(t: Transaction, commit: Commit, now: datetime) -> None:
+    """Start the sub-orchestrations the episode scheduled; a final episode reports to its own parent."""
+    if commit.status in ACTIVE:
+        for child in commit.children:
+            children.start(t, commit.instance_id, child, now)
+    else:
+        children.report(t, commit.instance_id, commit.status, commit.output_json, now)

@@ -47,6 +47,26 @@ def record(t: Transaction, commit: Commit, now: datetime) -> None:
     )
 
 
+def create(
+    t: Transaction, instance_id: str, name: str, input_json: str | None, now: datetime, version: str = ""
+) -> None:
+    """Create (or replace a finished) instance as Pending, its ExecutionStarted waiting in the inbox."""
+    wipe(t, instance_id)
+    t.run(
+        "INSERT INTO {instances} (instance_id, name, execution_id, status, input, output, custom_status, "
+        "created_time, last_updated_time, ledger, version) VALUES (?, ?, ?, 'Pending', ?, NULL, NULL, ?, ?, ?, ?)",
+        instance_id,
+        name,
+        uuid.uuid4().hex,
+        input_json,
+        history.fmt(now),
+        history.fmt(now),
+        Ledger().to_json(),
+        version,
+    )
+    post(t, instance_id, "start", history.execution_started(now, name, input_json, version), now)
+
+
 def restart(t: Transaction, commit: Commit, started: Event, now: datetime) -> None:
     """ContinueAsNew: fresh history and bookkeeping; external events not yet delivered carry over."""
     t.run("DELETE FROM {history} WHERE instance_id = ?", commit.instance_id)
@@ -106,4 +126,5 @@ def wipe(t: Transaction, instance_id: str) -> int:
     """Delete everything about the instance; returns 1 if it existed."""
     drop_pending(t, instance_id)
     t.run("DELETE FROM {history} WHERE instance_id = ?", instance_id)
+    t.run("DELETE FROM {parents} WHERE instance_id = ?", instance_id)
     return t.run("DELETE FROM {instances} WHERE instance_id = ?", instance_id)

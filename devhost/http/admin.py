@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 from aiohttp import web
 
@@ -26,9 +28,11 @@ class AdminApi:
         engine: DurableEngine,
         busy: Callable[[], int],
         functions: Sequence[str],
+        state_dir: Path,
     ) -> None:
         self._clock, self._engine, self._busy = clock, engine, busy
         self._functions = list(functions)
+        self._state_dir = str(state_dir.resolve())
 
     def routes(self) -> list[web.RouteDef]:
         """aiohttp route definitions."""
@@ -40,8 +44,10 @@ class AdminApi:
         ]
 
     async def health(self, request: web.Request) -> web.Response:
-        """Liveness plus the indexed function names."""
-        return web.json_response({"status": "ok", "functions": self._functions})
+        """Liveness, the indexed function names, and who this host is (a launcher checks it runs its own)."""
+        return web.json_response(
+            {"status": "ok", "functions": self._functions, "pid": os.getpid(), "state_dir": self._state_dir}
+        )
 
     async def clock(self, request: web.Request) -> web.Response:
         """The engine's current time and whether it is virtual."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import traceback
@@ -9,6 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from devhost.app.functions import HttpFunction
 from devhost.app.invoke import invoke
@@ -75,11 +77,17 @@ class FunctionRoutes:
         return response
 
 
+class PortInUseError(RuntimeError):
+    """The HTTP port is taken (by another devhost or any other program): never shared, never reused."""
+
+
 class HttpServer:
     """An aiohttp server bound to host:port (port 0 picks a free one)."""
 
-    def __init__(self, routes: Sequence[web.RouteDef], host: str, port: int) -> None:
-        self._app = web.Application(client_max_size=100 * 1024 * 1024)
+    def __init__(
+        self, routes: Sequence[web.RouteDef], host: str, port: int, middlewares: Sequence[Middleware] = ()
+    ) -> None:
+        self._app = web.Application(client_max_size=100 * 1024 * 1024, middlewares=list(middlewares))
         self._app.add_routes(routes)
         self._host, self._requested_port = host, port
         self._runner: web.AppRunner | None = None
@@ -94,7 +102,16 @@ class HttpServer:
         """Bind and start serving."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self._host, self._requested_port))
+        try:
+            sock.bind((self._host, self._requested_port))
+        except OSError as exc:
+            sock.close()
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise PortInUseError(
+                f"HTTP port {self._requested_port} on {self._host} is already in use (another devhost or another "
+                "program): stop it or pass --port"
+            ) from exc
         self.port = sock.getsockname()[1]
         self._runner = web.AppRunner(self._app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
         await self._runner.setup()

@@ -44,6 +44,8 @@ class Topic:
     name: str
     default_ttl: timedelta
     subscriptions: tuple[Subscription, ...]
+    # RequiresDuplicateDetection: a message id seen within the window is accepted and dropped.
+    duplicate_window: timedelta | None = None
 
     def subscription(self, name: str) -> Subscription | None:
         """The subscription called `name` (entity names are case-insensitive), if any."""
@@ -99,7 +101,9 @@ def _topic(item: Any, path: str) -> Topic:
     subscriptions = tuple(_subscription(s, f"{path}.Subscriptions[{i}]") for i, s in enumerate(raw_subs))
     _unique([s.name for s in subscriptions], f"{path}.Subscriptions")
     ttl = f.duration(props, "DefaultMessageTimeToLive", f"{path}.Properties", timedelta(hours=1))
-    return Topic(f.entity_name(obj, path), ttl, subscriptions)
+    window = f.duration(props, "DuplicateDetectionHistoryTimeWindow", f"{path}.Properties", timedelta(seconds=20))
+    detect = f.boolean(props, "RequiresDuplicateDetection", f"{path}.Properties", False)
+    return Topic(f.entity_name(obj, path), ttl, subscriptions, window if detect else None)
 
 
 def _subscription(item: Any, path: str) -> Subscription:

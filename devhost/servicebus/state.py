@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from devhost.servicebus import amqp_codec as codec
-from devhost.servicebus.config import Topology
+from devhost.servicebus.config import Topic, Topology
 from devhost.servicebus.errors import SettlementNotAllowedError
 from devhost.servicebus.queues import EntityKey, EntityQueue, Entry, milliseconds, now_ms
 from devhost.servicebus.routing import entity_settings, resolve_entity, resolve_topic, routes
@@ -45,10 +45,26 @@ class BrokerState:
         grown: set[EntityKey] = set()
         with self._lock, self._store.transaction():
             for raw in messages:
+                if self._duplicate(topic, raw):
+                    continue
                 for key, lifetime_ms in routes(topic, raw, self._seq + 1):
                     self._add(key, raw, lifetime_ms)
                     grown.add(key)
         return grown
+
+    def _duplicate(self, topic: Topic, raw: bytes) -> bool:
+        """With duplicate detection on, whether this message id was accepted within the window (then the
+        message is dropped, as Service Bus does: the send still succeeds); otherwise remember the id."""
+        message_id = codec.message_view(raw, 0).system_value("MessageId")
+        if topic.duplicate_window is None or message_id is None:
+            return False
+        now, window = self._clock(), milliseconds(topic.duplicate_window)
+        accepted = self._store.accepted_at(topic.name, str(message_id))
+        if accepted is not None and now - accepted < window:
+            log.info("duplicate message id %s on %s dropped", message_id, topic.name)
+            return True
+        self._store.accept_id(topic.name, str(message_id), now)
+        return False
 
     def _add(self, key: EntityKey, raw: bytes, lifetime_ms: int) -> None:
         self._seq += 1
@@ -134,6 +150,7 @@ class BrokerState:
         """Apply lock expiry (counts as a failed delivery) and message TTL; return entities with news."""
         now = self._clock()
         with self._lock:
+            self._forget_old_ids(now)
             locks = [(key, e) for key, queue in self.queues.items() for e in queue.expired_locks(now)]
             lives = [(key, e) for key, queue in self.queues.items() for e in queue.expired_messages(now)]
             if not locks and not lives:
@@ -144,6 +161,11 @@ class BrokerState:
                 for key, entry in lives:
                     self._expire_message(key, entry)
         return {k for key, _ in locks + lives for k in (key, key.dead_letter_queue())}
+
+    def _forget_old_ids(self, now: int) -> None:
+        windows = [milliseconds(t.duplicate_window) for t in self.topology.topics if t.duplicate_window]
+        if windows:
+            self._store.forget_ids(now - max(windows))
 
     def _expire_message(self, key: EntityKey, entry: Entry) -> None:
         if self._settings[key].dead_letter_on_expiration:

@@ -18,6 +18,12 @@ CREATE TABLE IF NOT EXISTS messages (
     enqueued_ms INTEGER NOT NULL,
     expires_ms INTEGER,
     delivery_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS message_ids (
+    topic TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    accepted_ms INTEGER NOT NULL,
+    PRIMARY KEY (topic, message_id)
 )
 """
 
@@ -35,7 +41,7 @@ class MessageStore:
         self._depth = 0
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -94,6 +100,24 @@ class MessageStore:
         """Forget message `seq`."""
         with self._lock:
             self._db.execute("DELETE FROM messages WHERE seq = ?", (seq,))
+
+    def accepted_at(self, topic: str, message_id: str) -> int | None:
+        """When a message with this id was last accepted on `topic` (duplicate detection), if ever."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT accepted_ms FROM message_ids WHERE topic = ? AND message_id = ?", (topic, message_id)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def accept_id(self, topic: str, message_id: str, now_ms: int) -> None:
+        """Remember that a message with this id was accepted on `topic` at `now_ms`."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO message_ids VALUES (?, ?, ?)", (topic, message_id, now_ms))
+
+    def forget_ids(self, before_ms: int) -> None:
+        """Forget message ids accepted before `before_ms` (outside every duplicate-detection window)."""
+        with self._lock:
+            self._db.execute("DELETE FROM message_ids WHERE accepted_ms < ?", (before_ms,))
 
     def close(self) -> None:
         """Close the database."""

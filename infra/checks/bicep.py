@@ -60,6 +60,15 @@ def _name(bicep: BicepFile, declaration: tree_sitter.Node) -> str:
     return bicep.text(identifier)
 
 
+_SYMBOLS = ("parameter_declaration", "variable_declaration", "resource_declaration", "module_declaration")
+
+
+def declared_names(bicep: BicepFile) -> tuple[list[str], list[str]]:
+    """(symbols: params, vars, resources, modules; outputs), each in order: outputs have their own namespace."""
+    symbols = [_name(bicep, d) for d in bicep.root.named_children if d.type in _SYMBOLS]
+    return symbols, [_name(bicep, d) for d in _declarations(bicep, "output_declaration")]
+
+
 def variable(bicep: BicepFile, name: str) -> tree_sitter.Node:
     """The value node of ``var name = ...``."""
     for declaration in _declarations(bicep, "variable_declaration"):
@@ -77,11 +86,22 @@ def _key(bicep: BicepFile, prop: tree_sitter.Node) -> str:
     return bicep.text(prop.named_children[0]).strip("'")
 
 
-def literal(bicep: BicepFile, node: tree_sitter.Node) -> Any:
-    """The Python value of a literal (string without interpolation, number, bool, null, array, object)."""
+class Expression(str):
+    """The source text of a value that is not a literal (a reference, a call, an interpolated string)."""
+
+
+def literal(bicep: BicepFile, node: tree_sitter.Node, expressions: bool = False) -> Any:
+    """The Python value of a literal (string without interpolation, number, bool, null, array, object).
+
+    With ``expressions``, any other value becomes an ``Expression`` with its source text instead of an error.
+    """
     kind = node.type
+    if expressions and kind not in {"string", "number", "boolean", "null", "array", "object"}:
+        return Expression(bicep.text(node))
     if kind == "string":
         if any(c.type == "interpolation" for c in node.named_children):
+            if expressions:
+                return Expression(bicep.text(node))
             raise ValueError(f"{bicep.path}: interpolated string is not a literal: {bicep.text(node)}")
         raw = bicep.text(node)
         return raw[1:-1].replace("\\'", "'").replace("\\\\", "\\")
@@ -92,14 +112,33 @@ def literal(bicep: BicepFile, node: tree_sitter.Node) -> Any:
     if kind == "null":
         return None
     if kind == "array":
-        return [literal(bicep, item) for item in node.named_children if item.type != "comment"]
+        return [literal(bicep, item, expressions) for item in node.named_children if item.type != "comment"]
     if kind == "object":
         return {
-            _key(bicep, prop): literal(bicep, prop.named_children[-1])
+            _key(bicep, prop): literal(bicep, prop.named_children[-1], expressions)
             for prop in node.named_children
             if prop.type == "object_property"
         }
     raise ValueError(f"{bicep.path}: {kind} is not a literal: {bicep.text(node)[:80]}")
+
+
+@dataclass(frozen=True)
+class Resource:
+    symbol: str
+    type: str  # e.g. Microsoft.Web/sites/config@2024-04-01
+    body: tree_sitter.Node  # the object (inside a loop or a condition too)
+    source: str  # the whole declaration
+
+
+def resources(bicep: BicepFile) -> list[Resource]:
+    """Each ``resource symbol 'type' [existing] = ...`` declared at the top level."""
+    found = []
+    for declaration in _declarations(bicep, "resource_declaration"):
+        type_node = next(c for c in declaration.named_children if c.type == "string")
+        body = _module_body(declaration)
+        if body is not None:
+            found.append(Resource(_name(bicep, declaration), literal(bicep, type_node), body, bicep.text(declaration)))
+    return found
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 For each ``module x './modules/y.bicep'``: the params passed exist in y, y's required params are all
 passed, and every ``x.outputs.z`` used exists in y. Registry (AVM) modules cannot be resolved offline;
-``az bicep build`` checks them in the pipeline. Run: ``python -m infra.checks.consistency``.
+``az bicep build`` checks them in the pipeline. The same run checks the security controls
+(``infra.checks.security``). Run: ``python -m infra.checks.consistency``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from infra.checks import bicep
+from infra.checks import bicep, security
 
 
 def problems(root: Path = bicep.INFRA) -> list[str]:
@@ -24,7 +25,18 @@ def problems(root: Path = bicep.INFRA) -> list[str]:
         errors = bicep.syntax_errors(parsed)
         found.extend(errors)
         if not errors:
+            found.extend(_duplicates(parsed))
             found.extend(_module_problems(parsed))
+    return found
+
+
+def _duplicates(parsed: bicep.BicepFile) -> list[str]:
+    """Two declarations of one name (e.g. two branches each adding the same param) fail ``az bicep build``."""
+    found = []
+    for names in bicep.declared_names(parsed):
+        found += [
+            f"{parsed.path}: {n} is declared {names.count(n)} times" for n in sorted(set(names)) if names.count(n) > 1
+        ]
     return found
 
 
@@ -52,10 +64,11 @@ def _module_problems(parsed: bicep.BicepFile) -> list[str]:
 
 def main() -> int:
     found = problems()
-    for line in found:
+    controls = security.problems() if not found else []
+    for line in found + controls:
         print(line, file=sys.stderr)
-    print(f"bicep consistency: {len(found)} problem(s)")
-    return 1 if found else 0
+    print(f"bicep consistency: {len(found)} problem(s); security controls: {len(controls)} missing")
+    return 1 if found or controls else 0
 
 
 if __name__ == "__main__":

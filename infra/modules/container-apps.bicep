@@ -16,20 +16,20 @@ param uiImage string = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:lat
 @description('Base URL of the function app API the UI calls (the UI reads it as API_URL).')
 param apiUrl string
 
-@description('Token audience of the API (API_SCOPE, e.g. api://<client id of its Easy Auth registration>/.default); empty: no bearer token.')
-param apiScope string = ''
+@description('Client id of the Entra app registration users sign in with (the API accepts its tokens).')
+param entraClientId string
 
-@description('Name of the Key Vault secret holding the function key the UI sends as x-functions-key (API_KEY); empty: none.')
-param apiKeySecretName string = ''
+@description('Key Vault secret holding that registration\'s client secret (Container Apps authentication).')
+param entraClientSecretName string
 
-@description('Vault of the API key secret; the UI identity gets Key Vault Secrets User on it before its first revision.')
+@description('Vault of that secret; the UI identity gets Key Vault Secrets User on it before its first revision.')
 param keyVaultName string
+
+@description('Blob container URI of the authentication token store (the UI identity holds Blob Data Contributor on it).')
+param tokenStoreContainerUri string
 
 @description('ARM id of the Azure ML workspace, for Studio links (AZUREML_WORKSPACE_ID).')
 param azuremlWorkspaceId string = ''
-
-@description('Comma-separated users who see the approval buttons (UI_APPROVERS); empty: anyone the API accepts.')
-param uiApprovers string = ''
 
 @description('Application Insights connection string (telemetry; not a secret with local auth disabled).')
 param appInsightsConnectionString string
@@ -106,7 +106,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 }
 
 // Key Vault references in the app's secrets resolve with the UI identity, from the first revision on.
-resource uiSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(apiKeySecretName)) {
+resource uiSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, 'id-ui-${namePrefix}', '4633458b-17de-408a-b874-0445c86b69e6')
   scope: vault
   properties: {
@@ -124,16 +124,8 @@ var uiEnv = [
     value: apiUrl
   }
   {
-    name: 'API_SCOPE'
-    value: apiScope
-  }
-  {
     name: 'AZUREML_WORKSPACE_ID'
     value: azuremlWorkspaceId
-  }
-  {
-    name: 'UI_APPROVERS'
-    value: uiApprovers
   }
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
@@ -144,21 +136,17 @@ var uiEnv = [
     value: 'Authorization=AAD'
   }
   {
-    // DefaultAzureCredential picks the user-assigned identity (API token, telemetry ingestion).
+    // DefaultAzureCredential picks the user-assigned identity (telemetry ingestion).
     name: 'AZURE_CLIENT_ID'
     value: pullIdentity.outputs.clientId
   }
 ]
-var apiKeyEnv = [
+// The client secret Container Apps authentication redeems sign-in codes with.
+var authSecretName = 'microsoft-provider-authentication-secret'
+var authSecrets = [
   {
-    name: 'API_KEY'
-    secretRef: 'api-key'
-  }
-]
-var apiKeySecret = [
-  {
-    name: 'api-key'
-    keyVaultUrl: 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/secrets/${apiKeySecretName}'
+    name: authSecretName
+    keyVaultUrl: 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/secrets/${entraClientSecretName}'
     identity: pullIdentity.outputs.resourceId
   }
 ]
@@ -184,7 +172,7 @@ module ui 'br/public:avm/res/app/container-app:0.19.0' = {
         identity: pullIdentity.outputs.resourceId
       }
     ]
-    secrets: empty(apiKeySecretName) ? [] : apiKeySecret
+    secrets: authSecrets
     ingressExternal: true
     ingressTargetPort: 8501
     ingressAllowInsecure: false
@@ -200,13 +188,72 @@ module ui 'br/public:avm/res/app/container-app:0.19.0' = {
           cpu: json('0.5')
           memory: '1Gi'
         }
-        env: concat(uiEnv, empty(apiKeySecretName) ? [] : apiKeyEnv)
+        env: uiEnv
       }
     ]
   }
   dependsOn: [
     acrPull
     uiSecretsUser
+  ]
+}
+
+// Container Apps authentication: every UI request needs a signed-in user (browsers are sent to Entra
+// sign-in). The sign-in asks for an access token to the API (scope user_impersonation of the same
+// registration); the token store keeps it and the platform hands it to the UI on each request as
+// X-MS-TOKEN-AAD-ACCESS-TOKEN, which the UI forwards to the API as a bearer token: the API sees the
+// user, with the user's app roles, never a shared key.
+resource existingUi 'Microsoft.App/containerApps@2025-01-01' existing = {
+  name: 'ca-ui-${namePrefix}'
+}
+
+resource uiAuth 'Microsoft.App/containerApps/authConfigs@2025-01-01' = {
+  parent: existingUi
+  name: 'current'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          clientSecretSettingName: authSecretName
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        login: {
+          loginParameters: [
+            'scope=openid profile email offline_access api://${entraClientId}/user_impersonation'
+          ]
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${entraClientId}'
+            entraClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+        azureBlobStorage: {
+          blobContainerUri: tokenStoreContainerUri
+          managedIdentityResourceId: pullIdentity.outputs.resourceId
+        }
+      }
+    }
+  }
+  dependsOn: [
+    ui
   ]
 }
 

@@ -1,6 +1,20 @@
 // Least-privilege data-plane roles for each identity (spec 14.1 adapted: the function app replaces the
-// API container app, the evaluation job and the Logic App). Names are guid(scope, principal, role).
+// API container app, the evaluation job and the Logic App), each scoped to the container, queue, table,
+// topic or vault it uses. Names are guid(scope, principal, role).
 param storageAccountName string
+
+@description('Blob container of the function app package (Flex Consumption deployment storage).')
+param deploymentContainerName string
+
+@description('Blob containers of the Functions host and the Durable task hub (storage.bicep outputs).')
+param hostContainers array
+
+@description('Queues and tables of the Durable task hub (storage.bicep outputs).')
+param taskHubQueues array
+param taskHubTables array
+
+@description('Blob container of the UI token store.')
+param tokenStoreContainerName string
 param serviceBusNamespaceName string
 param topicName string
 param keyVaultName string
@@ -14,7 +28,7 @@ param workspacePrincipalId string
 param uiPrincipalId string
 
 var roles = {
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1' // Storage Blob Data Reader
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
@@ -52,44 +66,113 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing =
   name: registryName
 }
 
-// Function app: host storage (blob leases + deployment package, Durable queues and tables) and the
-// datasets/model-outputs containers; Blob Data Owner is what the Functions host needs on its storage.
-var storageGrants = [
-  {
+// Blob roles are scoped to the containers each identity uses (created by storage.bicep). The function
+// app gets Blob Data Contributor, not Owner: Owner adds only ACL and ownership management, which the
+// Functions host, the Durable provider and the app never call.
+var functionDataContainers = [
+  'datasets'
+  'model-outputs'
+  deploymentContainerName
+]
+var functionContainers = concat(functionDataContainers, hostContainers)
+var functionContainerGrants = [
+  for container in functionContainers: {
+    container: container
     principalId: functionPrincipalId
-    roleId: roles.storageBlobDataOwner
+    roleId: roles.storageBlobDataContributor
+  }
+]
+var otherContainerGrants = [
+  {
+    // Training jobs read datasets ...
+    container: 'datasets'
+    principalId: computePrincipalId
+    roleId: roles.storageBlobDataReader
   }
   {
-    principalId: functionPrincipalId
-    roleId: roles.storageQueueDataContributor
-  }
-  {
-    principalId: functionPrincipalId
-    roleId: roles.storageTableDataContributor
-  }
-  {
-    // Training jobs read datasets and write the fine-tuned model.
+    // ... read the base model and write the fine-tuned one.
+    container: 'model-outputs'
     principalId: computePrincipalId
     roleId: roles.storageBlobDataContributor
   }
   {
-    principalId: workspacePrincipalId
+    // Container Apps authentication keeps the UI users' tokens here, reached with the UI identity.
+    container: tokenStoreContainerName
+    principalId: uiPrincipalId
     roleId: roles.storageBlobDataContributor
   }
-  {
-    // The workspace keeps code snapshots on a file share, reached with its identity.
-    principalId: workspacePrincipalId
-    roleId: roles.storageFileDataPrivilegedContributor
+]
+var containerGrants = concat(functionContainerGrants, otherContainerGrants)
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [
+  for grant in containerGrants: {
+    name: '${storageAccountName}/default/${grant.container}'
   }
 ]
 
-resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for grant in storageGrants: {
-    name: guid(storage.id, grant.principalId, grant.roleId)
-    scope: storage
+resource containerAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (grant, i) in containerGrants: {
+    name: guid(containers[i].id, grant.principalId, grant.roleId)
+    scope: containers[i]
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', grant.roleId)
       principalId: grant.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The Durable task hub: its queues and tables only.
+resource hubQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = [
+  for queue in taskHubQueues: {
+    name: '${storageAccountName}/default/${queue}'
+  }
+]
+
+resource queueAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queue, i) in taskHubQueues: {
+    name: guid(hubQueues[i].id, functionPrincipalId, roles.storageQueueDataContributor)
+    scope: hubQueues[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+      principalId: functionPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource hubTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [
+  for table in taskHubTables: {
+    name: '${storageAccountName}/default/${table}'
+  }
+]
+
+resource tableAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (table, i) in taskHubTables: {
+    name: guid(hubTables[i].id, functionPrincipalId, roles.storageTableDataContributor)
+    scope: hubTables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+      principalId: functionPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The one account-wide grant: Azure ML creates its default datastore's containers and file share itself,
+// under names known only after the workspace exists, and reaches them with the workspace identity.
+var accountGrants = [
+  roles.storageBlobDataContributor
+  roles.storageFileDataPrivilegedContributor
+]
+
+resource workspaceStorageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in accountGrants: {
+    name: guid(storage.id, workspacePrincipalId, roleId)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+      principalId: workspacePrincipalId
       principalType: 'ServicePrincipal'
     }
   }

@@ -21,15 +21,17 @@ param privateDnsZoneId string
 param logAnalyticsId string
 
 // The same topology as infra/servicebus/Config.json (emulator format), in ARM property names.
+// Messages live 7 days (an outage of a consumer loses nothing); duplicate detection drops a message whose
+// stable id (run:event, written by the outbox) was accepted in the last 10 minutes.
 var topic = {
   name: 'mlops-events'
-  defaultMessageTimeToLive: 'PT1H'
-  duplicateDetectionHistoryTimeWindow: 'PT20S'
-  requiresDuplicateDetection: false
+  defaultMessageTimeToLive: 'P7D'
+  duplicateDetectionHistoryTimeWindow: 'PT10M'
+  requiresDuplicateDetection: true
 }
 var subscriptionDefaults = {
   deadLetteringOnMessageExpiration: true
-  defaultMessageTimeToLive: 'PT1H'
+  defaultMessageTimeToLive: 'P7D'
   lockDuration: 'PT1M'
   maxDeliveryCount: 3
   requiresSession: false

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mlops import runs
+from mlops.approvals.identity import Principal
 from mlops.approvals.tokens import ApprovalClaims, SigningKeys
 from mlops.requests import ApprovalRequest
 from mlops.store import AlreadyDecided, ApprovalRecord, RunRecord, RunStore
@@ -58,7 +59,7 @@ async def confirm_link(
     store: RunStore,
     keys: SigningKeys | None,
     token: str,
-    approver: str,
+    approver: Principal,
     comment: str | None,
     raise_event: runs.RaiseEvent,
     now: datetime,
@@ -68,8 +69,8 @@ async def confirm_link(
     opened = await open_link(store, keys, token, now)
     if opened.prior is not None:
         raise AlreadyDecided(opened.prior)
-    request = ApprovalRequest(decision=opened.claims.decision, approver=approver, comment=comment or None)
+    request = ApprovalRequest(decision=opened.claims.decision, comment=comment or None)
     try:
-        return await runs.record_and_raise(store, opened.run.run_id, request, raise_event, VIA_TEAMS_LINK)
+        return await runs.record_and_raise(store, opened.run.run_id, request, approver, raise_event, VIA_TEAMS_LINK)
     except runs.NotAwaitingApproval as exc:
         raise LinkRefused(409, "not_awaiting_approval", str(exc)) from exc

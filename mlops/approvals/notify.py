@@ -11,7 +11,7 @@ from typing import Any
 from mlops.approvals.tokens import ApprovalClaims, SigningKeys
 from mlops.cards import CardLinks, render_card
 from mlops.settings import Settings
-from mlops.store import RunStore
+from mlops.store import RunRecord, RunStore
 from mlops.teams import DeliveryFailed, TeamsWebhook
 
 DECISION_KINDS = frozenset({"approval_requested", "approval_reminder"})
@@ -40,6 +40,18 @@ def card_links(settings: Settings, kind: str, run_id: str, facts: dict[str, Any]
     return CardLinks(run_url=run_url, studio_url=studio, approve_url=approve, reject_url=reject)
 
 
+def policy_fact(run: RunRecord | None) -> str | None:
+    """'gp-… (floor 0.7, profile default, 1 approval)': the rules this decision is taken under."""
+    if run is None or not run.gate_policy:
+        return None
+    policy = run.gate_policy
+    approvals = int(policy.get("approvals_required", 1))
+    return (
+        f"{run.policy_version} (floor {policy.get('threshold_floor')}, profile {run.weight_profile}, "
+        f"{approvals} approval{'s' if approvals != 1 else ''})"
+    )
+
+
 def _token(keys: SigningKeys, run_id: str, decision: str, version: str, deadline: datetime) -> str:
     claims = ApprovalClaims(run_id, "approve" if decision == "approve" else "reject", version, deadline)
     return keys.sign(claims)
@@ -52,6 +64,7 @@ async def publish_card(
     if kind in DECISION_KINDS:
         run = await store.get_run(run_id)
         facts = {**facts, "started_by": run.created_by if run and run.created_by else "unknown"}
+        facts["policy"] = policy_fact(run)
     card = render_card(kind, run_id, facts, card_links(settings, kind, run_id, facts))
     stored = await store.append_event(run_id, "card", f"{kind} card", details={"card": card}, dedupe_key=f"card:{kind}")
     await deliver(store, webhook, run_id, kind, stored.details["card"])
@@ -59,16 +72,21 @@ async def publish_card(
 
 
 async def deliver(store: RunStore, webhook: TeamsWebhook | None, run_id: str, kind: str, card: dict[str, Any]) -> str:
-    """Post the card unless this kind's delivery is already recorded; record the outcome; never raise
-    DeliveryFailed. Returns ``delivered``, ``failed`` or ``disabled``."""
-    key = f"delivery:{kind}"
-    for event in await store.list_events(run_id):
-        if event.dedupe_key == key:
-            return str(event.details.get("delivery"))
+    """Post the card at most once per (run, kind): an attempt is recorded before the post, so a retry after a
+    crash in between never posts again (Teams cannot be asked whether it arrived) and records ``unconfirmed``;
+    a refused or unreachable webhook is recorded ``failed``. Never raises DeliveryFailed. Returns
+    ``delivered``, ``failed``, ``unconfirmed`` or ``disabled``."""
+    key, attempt_key = f"delivery:{kind}", f"delivery-attempt:{kind}"
+    recorded = {event.dedupe_key: event for event in await store.list_events(run_id)}
+    if key in recorded:
+        return str(recorded[key].details.get("delivery"))
     details: dict[str, Any] = {"card": kind}
-    if webhook is None:
+    if attempt_key in recorded:
+        outcome, message = "unconfirmed", f"{kind} card not re-sent: an earlier attempt was interrupted mid-delivery"
+    elif webhook is None:
         outcome, message = "disabled", f"{kind} card not sent to Teams: TEAMS_WEBHOOK_URL is empty"
     else:
+        await store.append_event(run_id, "event", f"{kind} card being sent", details, dedupe_key=attempt_key)
         try:
             details["http_status"] = await webhook.post(card)
             outcome, message = "delivered", f"{kind} card delivered to Teams"

@@ -32,7 +32,7 @@ def _rows(pairs: list[tuple[str, object]]) -> str:
     return f"<table>{cells}</table>"
 
 
-def confirm_page(opened: OpenedLink, principal: str | None) -> str:
+def confirm_page(opened: OpenedLink, principal: str) -> str:
     """Summary of the run and the form that confirms the link's decision."""
     run, claims = opened.run, opened.claims
     verb = _VERBS[claims.decision]
@@ -49,11 +49,7 @@ def confirm_page(opened: OpenedLink, principal: str | None) -> str:
             ("Decide before", claims.expires_at.isoformat()),
         ]
     )
-    who = (
-        f"<p>Signed in as <strong>{escape(principal)}</strong>.</p>"
-        if principal
-        else '<label>Your name or e-mail<input name="approver" required maxlength="256"></label>'
-    )
+    who = f"<p>Signed in as <strong>{escape(principal)}</strong>.</p>"
     form = (
         f'<form method="post">{who}<label>Comment<textarea name="comment" maxlength="4000"></textarea></label>'
         f'<button type="submit" name="confirm" value="{escape(claims.decision)}">{verb} this model</button></form>'

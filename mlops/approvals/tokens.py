@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from mlops.approvals.key_policy import check_key
+
 TokenDecision = Literal["approve", "reject"]
-MIN_SECRET_BYTES = 16
 
 
 class TokenError(Exception):
@@ -66,12 +67,14 @@ class SigningKeys:
 
     @classmethod
     def parse(cls, text: str) -> SigningKeys:
-        """Parse ``kid1:secret1,kid2:secret2`` (first is current); ValueError naming the bad entry."""
+        """Parse ``kid1:secret1,kid2:secret2`` (first is current); ValueError naming the bad entry
+        (WeakKey for a Key Vault reference, a bad key id or a short secret: see key_policy)."""
         keys: list[tuple[str, bytes]] = []
         for entry in filter(None, (part.strip() for part in text.split(","))):
             kid, sep, secret = entry.partition(":")
-            if not sep or not kid or len(secret.encode()) < MIN_SECRET_BYTES:
-                raise ValueError(f"signing key {kid or entry[:8]!r}: expected kid:secret with >= 16 bytes of secret")
+            if not sep:
+                raise ValueError(f"signing key {entry[:8]!r}...: expected kid:secret")
+            check_key(kid, secret)
             if any(kid == known for known, _ in keys):
                 raise ValueError(f"signing key id {kid!r} appears twice")
             keys.append((kid, secret.encode()))

@@ -12,6 +12,10 @@ Default weights (they sum to 1; every metric is still computed and reported):
                             under every model, even one answering nothing.
 A model that copies the right span scores ~1.0; an empty or babbling one ~0.0-0.1.
 
+Metrics that do not read the model's answer (ANSWER_INDEPENDENT_METRICS: they score the retriever, so
+they are the same for every model, e.g. context_recall 1.0 on every row) cannot tell models apart: a
+weight on one does not count (a note says so, with the value it had), and the gate policy refuses it.
+
 NaN policy: a metric's value is the mean of its non-NaN samples. A weighted metric with a NaN
 share above max_nan_fraction raises EvaluationFailed. A metric without any value is reported
 as None and left out, the other weights renormalised; the notes say so. NaN never counts as 0.
@@ -77,6 +81,8 @@ class MetricWeights:
 
 
 METRIC_NAMES: tuple[str, ...] = tuple(f.name for f in fields(MetricWeights))
+# They compare the retrieved contexts with the reference, never the response.
+ANSWER_INDEPENDENT_METRICS: tuple[str, ...] = ("context_recall", "context_precision", "llm_context_recall")
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,14 @@ def compute_ml_score(
         raise ValueError(f"max_nan_fraction must lie in [0, 1], got {max_nan_fraction!r}")
     if not samples:
         raise EvaluationFailed("no samples to score")
-    wanted = {name: w for name, w in weights.as_dict().items() if w > 0}
-    metrics, fractions, notes = _aggregate(samples, wanted)
+    weighted = {name: w for name, w in weights.as_dict().items() if w > 0}
+    metrics, fractions, notes = _aggregate(samples, weighted)
+    wanted = {name: w for name, w in weighted.items() if name not in ANSWER_INDEPENDENT_METRICS}
+    notes.extend(_blind_note(name, samples, metrics[name]) for name in weighted if name not in wanted)
+    if not wanted:
+        raise EvaluationFailed(
+            "every weighted metric ignores the model's answers: the score could not tell models apart"
+        )
     too_sparse = [f"{n} ({fractions[n]:.0%} NaN)" for n in wanted if fractions[n] > max_nan_fraction]
     if too_sparse:
         raise EvaluationFailed(f"NaN share above {max_nan_fraction:.0%} for weighted metrics: " + ", ".join(too_sparse))
@@ -113,6 +125,12 @@ def compute_ml_score(
     effective = {name: wanted[name] / total if name in active else 0.0 for name in METRIC_NAMES}
     value = sum(effective[name] * score for name, score in active.items())
     return MLScore(value, metrics, effective, fractions, notes)
+
+
+def _blind_note(name: str, samples: Sequence[Mapping[str, float | None]], value: float | None) -> str:
+    seen = {sample.get(name) for sample in samples}
+    shape = f"constant {value:.3g} over all {len(samples)} rows" if len(seen) == 1 and value is not None else "varies"
+    return f"{name}: weight not counted: it does not read the answers ({shape}), so it cannot tell models apart"
 
 
 def _aggregate(

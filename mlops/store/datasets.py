@@ -18,13 +18,22 @@ RETURNING *
 """
 
 
+_INSERT = """
+INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, train_etag, eval_etag)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (name) DO NOTHING
+RETURNING *
+"""
+
+
 class DatasetQueries:
     """The dataset half of RunStore (mixed in; needs ``self._pool``)."""
 
     _pool: asyncpg.Pool
 
     async def upsert_dataset(self, record: DatasetRecord) -> DatasetRecord:
-        """Insert or update the dataset by name (``created_at`` is kept) and return it as stored."""
+        """Insert or update the dataset by name (``created_at`` is kept) and return it as stored: the seed's
+        path for the repo's own sample data; the API registers with insert_dataset."""
         row = await self._pool.fetchrow(
             _UPSERT,
             record.name,
@@ -36,6 +45,22 @@ class DatasetQueries:
             record.eval_rows,
         )
         return dataset_record(row)
+
+    async def insert_dataset(self, record: DatasetRecord) -> DatasetRecord | None:
+        """Register the dataset as stored, or None when the name is taken (a registration never overwrites)."""
+        row = await self._pool.fetchrow(
+            _INSERT,
+            record.name,
+            record.domain,
+            record.description,
+            record.train_uri,
+            record.eval_uri,
+            record.train_rows,
+            record.eval_rows,
+            record.train_etag,
+            record.eval_etag,
+        )
+        return None if row is None else dataset_record(row)
 
     async def get_dataset(self, name: str) -> DatasetRecord | None:
         """The dataset, or None when no dataset has that name."""

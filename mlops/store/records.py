@@ -25,6 +25,9 @@ class DatasetRecord:
     train_rows: int
     eval_rows: int
     created_at: datetime | None = None  # set by the database
+    # The Blob ETags of the files as validated at registration (None: seeded before migration 009).
+    train_etag: str | None = None
+    eval_etag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class NewRun:
     metric_weights: Mapping[str, float] = field(default_factory=dict)
     created_by: str | None = None
     run_id: str | None = None
+    # The gate policy in force (mlops.gate): its snapshot, version and the weight profile chosen.
+    gate_policy: Mapping[str, Any] | None = None
+    policy_version: str | None = None
+    weight_profile: str | None = None
 
     def __post_init__(self) -> None:
         if self.task_type not in TASK_TYPES:
@@ -81,6 +88,9 @@ class RunRecord:
     created_by: str | None
     created_at: datetime
     updated_at: datetime
+    gate_policy: dict[str, Any] | None = None
+    policy_version: str | None = None
+    weight_profile: str | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -97,6 +107,10 @@ class RunEvent:
     details: dict[str, Any]
     dedupe_key: str | None
     at: datetime
+    # The hash chain (migration 009, mlops.audit): position, previous event's hash, this event's hash.
+    chain_seq: int = 0
+    prev_hash: str = ""
+    row_hash: str = ""
 
 
 @dataclass(frozen=True)

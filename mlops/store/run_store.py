@@ -7,11 +7,14 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from mlops.store.audit import AuditQueries
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
 from mlops.store.judge_cache import JudgeCacheQueries
 from mlops.store.migrate import apply_migrations
+from mlops.store.operations import OperationQueries
+from mlops.store.outbox import OutboxQueries
 from mlops.store.outcomes import OutcomeQueries
 from mlops.store.runs import RunQueries
 
@@ -21,9 +24,18 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-class RunStore(RunQueries, DatasetQueries, OutcomeQueries, InsightQueries, JudgeCacheQueries):
-    """Datasets, runs, audit trail, results, samples, approvals, dashboard, judge cache; one pool, bound to one
-    event loop."""
+class RunStore(
+    RunQueries,
+    DatasetQueries,
+    OutcomeQueries,
+    InsightQueries,
+    JudgeCacheQueries,
+    OutboxQueries,
+    OperationQueries,
+    AuditQueries,
+):
+    """Datasets, runs, audit trail (and its hash chain), results, samples, approvals, dashboard, judge cache;
+    one pool, bound to one event loop."""
 
     def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool

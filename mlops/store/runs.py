@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
 
 from mlops.store.errors import DatasetNotFound, RunNotFound
+from mlops.store.outbox import OutboxMessage, enqueue
 from mlops.store.records import EVENT_KINDS, STATUSES, NewRun, RunEvent, RunFields, RunRecord
 from mlops.store.rows import check_transition, event_record, run_record, run_uuid
 
@@ -16,8 +17,8 @@ BeforeCommit = Callable[[RunRecord], Awaitable[None]]
 
 _INSERT_RUN = """
 INSERT INTO pipeline_runs (run_id, model_id, dataset, experiment_name, task_type, ml_score_threshold,
-                           metric_weights, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
+                           metric_weights, created_by, gate_policy, policy_version, weight_profile)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *
 """
 _INSERT_EVENT = """
 INSERT INTO run_events (run_id, kind, status, message, details, dedupe_key)
@@ -31,9 +32,11 @@ class RunQueries:
 
     _pool: asyncpg.Pool
 
-    async def create_run(self, new: NewRun, *, before_commit: BeforeCommit | None = None) -> RunRecord:
-        """Insert the run (``pending``) and its first event in one transaction; ``before_commit`` runs
-        inside it, so if it raises nothing is written."""
+    async def create_run(
+        self, new: NewRun, *, before_commit: BeforeCommit | None = None, outbox: Sequence[OutboxMessage] = ()
+    ) -> RunRecord:
+        """Insert the run (``pending``), its first event and its ``outbox`` messages in one transaction;
+        ``before_commit`` runs inside it, so if it raises nothing is written."""
         run_id = run_uuid(new.run_id) if new.run_id else uuid.uuid4()
         async with self._pool.acquire() as conn, conn.transaction():
             try:
@@ -47,10 +50,15 @@ class RunQueries:
                     new.ml_score_threshold,
                     dict(new.metric_weights),
                     new.created_by,
+                    None if new.gate_policy is None else dict(new.gate_policy),
+                    new.policy_version,
+                    new.weight_profile,
                 )
             except asyncpg.ForeignKeyViolationError:
                 raise DatasetNotFound(new.dataset) from None
             await conn.execute(_INSERT_EVENT, run_id, "transition", "run created", {}, "status:pending")
+            for message in outbox:
+                await enqueue(conn, message)
             record = run_record(row)
             if before_commit is not None:
                 await before_commit(record)

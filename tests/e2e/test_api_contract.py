@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, Api
+from tests.e2e.conftest import APPROVER, ROOT, Api
 
 VALID = {"model_id": "org/model", "dataset": "rag_qa", "experiment_name": "e2e", "task_type": "finetune"}
 
@@ -34,23 +33,23 @@ def test_bad_run_requests_name_the_field_and_write_nothing(api: Api, body, statu
 
 
 def test_non_json_bodies_and_bad_queries_are_400(api: Api):
-    assert httpx.post(f"{api.base}/runs", content=b"{oops", timeout=30).status_code == 400
+    assert api.post("/runs", content=b"{oops").status_code == 400
     bogus = api.get("/runs?status=bogus")
     assert bogus.status_code == 400 and "status" in bogus.json()["fields"]
     assert api.get("/runs?limit=0").status_code == 400
     assert api.get("/runs/not-a-uuid").status_code == 404
     assert api.get("/runs/00000000-0000-0000-0000-000000000000").status_code == 404
     assert (
-        api.post(
-            "/runs/00000000-0000-0000-0000-000000000000/approval", {"decision": "approve", "approver": "a"}
-        ).status_code
+        api.as_user(APPROVER)
+        .post("/runs/00000000-0000-0000-0000-000000000000/approval", {"decision": "approve"})
+        .status_code
         == 404
     )
 
 
 def test_an_unloadable_model_fails_the_run_with_the_reason_and_refuses_approval(api: Api):
     run_id = api.start_run("acme/does-not-exist")
-    assert api.post(f"/runs/{run_id}/approval", {"decision": "approve", "approver": "a"}).status_code == 409
+    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 409
     run = api.wait_for(run_id, {"completed", "failed"}, timeout=120)
     assert run["status"] == "failed" and "acme/does-not-exist" in run["failure_reason"]
     assert run["orchestration"]["custom_status"]["status"] == "failed"

@@ -1,7 +1,7 @@
 """End to end through devhost: approval cards reach the (local) Teams webhook and their links decide runs.
 
-A browser follows the card's Approve/Reject URL (GET, then POST of the confirm form); replays, a second
-approver and links after the deadline change nothing.
+A signed-in approver's browser follows the card's Approve/Reject URL (GET, then POST of the confirm form);
+replays, a second approver and links after the deadline change nothing.
 """
 
 from __future__ import annotations
@@ -39,11 +39,17 @@ def _facts(card: dict[str, Any]) -> dict[str, str]:
     return {f["title"]: f["value"] for f in card["body"][1]["facts"]}
 
 
-def _follow(url: str, form: dict[str, str], headers: dict[str, str] | None = None) -> httpx.Response:
-    """What a browser does with the card's button: GET the page, then submit its form."""
-    page = httpx.get(url, headers={**BROWSER, **(headers or {})}, timeout=30)
+def _browser(api: Api, user: str) -> dict[str, str]:
+    """The headers of a browser signed in to devhost as ``user`` (an approver): its session cookie."""
+    token = api.as_user(user).headers()["Authorization"].removeprefix("Bearer ")
+    return {**BROWSER, "Cookie": f"AppServiceAuthSession={token}"}
+
+
+def _follow(url: str, form: dict[str, str], headers: dict[str, str]) -> httpx.Response:
+    """What a signed-in browser does with the card's button: GET the page, then submit its form."""
+    page = httpx.get(url, headers=headers, timeout=30)
     assert page.status_code == 200 and '<form method="post">' in page.text, page.text
-    return httpx.post(url, data=form, headers={**BROWSER, **(headers or {})}, timeout=60)
+    return httpx.post(url, data=form, headers=headers, timeout=60)
 
 
 def test_teams_links_approve_reject_replay_and_expire(api: Api, tiny_model: Path):
@@ -59,19 +65,20 @@ def test_teams_links_approve_reject_replay_and_expire(api: Api, tiny_model: Path
     assert {"Base model", "Dataset", "MLScore", "Threshold", "Started by", "Decide before"} <= set(_facts(ready))
 
     approve_url = _button(ready, "Approve")
+    ana = _browser(api, "ana@contoso.com")
     for _ in range(2):  # link previews and scanners only GET: nothing is decided
-        assert httpx.get(approve_url, headers=BROWSER, timeout=30).status_code == 200
+        assert httpx.get(approve_url, headers=ana, timeout=30).status_code == 200
     assert api.run(approved)["approval"] is None
 
-    done = _follow(approve_url, {"approver": "ana@contoso.com", "comment": "metrics look right"})
+    done = _follow(approve_url, {"comment": "metrics look right"}, ana)
     assert done.status_code == 202 and "ana@contoso.com" in done.text
-    entra = {"X-MS-CLIENT-PRINCIPAL-NAME": "bo@contoso.com"}
     reject_url = _button(_cards(api, declined)["Model ready for approval"], "Reject")
-    assert _follow(reject_url, {"comment": "not this one"}, entra).status_code == 202
+    assert _follow(reject_url, {"comment": "not this one"}, _browser(api, "bo@contoso.com")).status_code == 202
 
-    replay = httpx.post(approve_url, data={"approver": "ana@contoso.com"}, headers=BROWSER, timeout=30)
+    replay = httpx.post(approve_url, data={}, headers=ana, timeout=30)
     assert replay.status_code == 409 and re.search(r"Already decided by ana@contoso\.com at \d{4}-", replay.text)
-    other = httpx.post(_button(ready, "Reject"), data={"approver": "eve"}, headers={"Accept": "application/json"})
+    eve = api.as_user("eve@contoso.com").headers() | {"Accept": "application/json"}
+    other = httpx.post(_button(ready, "Reject"), data={}, headers=eve, timeout=30)
     assert other.status_code == 409 and other.json()["error"] == "already_decided"
 
     run = api.wait_for(approved, {"completed", "failed"})
@@ -108,5 +115,5 @@ def test_teams_links_approve_reject_replay_and_expire(api: Api, tiny_model: Path
     expired = api.wait_for(ignored, {"completed", "failed"}, timeout=60)
     assert (expired["decision"], expired["approval"]) == ("expired", None)
     late = _button(_cards(api, ignored)["Model ready for approval"], "Approve")
-    assert httpx.post(late, data={"approver": "late"}, headers=BROWSER, timeout=30).status_code == 409
+    assert httpx.post(late, data={}, headers=ana, timeout=30).status_code == 409
     assert "Approval window expired" in _cards(api, ignored) and api.run(ignored)["approval"] is None

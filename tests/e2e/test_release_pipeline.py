@@ -8,7 +8,7 @@ from pathlib import Path
 import mlflow
 
 from mlops.training.launch import jobs_dir
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import APPROVER, Api
 
 
 def _tags(tracking_uri: str, name: str, run_id: str) -> dict[str, str]:
@@ -42,19 +42,17 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
     failing = api.start_run(str(_broken_model(tiny_model, tmp_path)))
 
     for run_id in (approved, declined):
-        run = api.wait_for(run_id, {"awaiting_approval", "failed"})
+        run = api.wait_for(run_id, {"awaiting_approval", "failed"}, timeout=900)  # 4 runs' jobs share 2 cores
         assert run["status"] == "awaiting_approval", run
         assert set(run["results"]) >= {"exact_match", "rouge_l", "semantic_similarity"}
         assert run["ml_score"] is not None and run["orchestration"]["custom_status"]["status"] == "awaiting_approval"
         assert "approval_requested card" in _cards(run)
 
-    assert (
-        api.post(f"/runs/{approved}/approval", {"decision": "approve", "approver": "ana", "comment": "ok"}).status_code
-        == 202
-    )
-    assert api.post(f"/runs/{declined}/approval", {"decision": "reject", "approver": "bo"}).status_code == 202
-    second = api.post(f"/runs/{approved}/approval", {"decision": "reject", "approver": "eve"})
-    assert second.status_code == 409 and "ana" in second.json()["message"]
+    ana, bo, eve = (api.as_user(f"{name}@contoso.com") for name in ("ana", "bo", "eve"))
+    assert ana.post(f"/runs/{approved}/approval", {"decision": "approve", "comment": "ok"}).status_code == 202
+    assert bo.post(f"/runs/{declined}/approval", {"decision": "reject"}).status_code == 202
+    second = eve.post(f"/runs/{approved}/approval", {"decision": "reject"})
+    assert second.status_code == 409 and "ana@contoso.com" in second.json()["message"]
 
     done = api.wait_for(approved, {"completed", "failed"})
     assert (done["status"], done["decision"]) == ("completed", "go_prod")
@@ -66,7 +64,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         "awaiting_approval",
         "completed",
     ]
-    assert done["approval"]["approver"] == "ana" and done["orchestration"]["runtime_status"] == "Completed"
+    assert done["approval"]["approver"] == "ana@contoso.com" and done["orchestration"]["runtime_status"] == "Completed"
     tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft", approved)
     assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)
     assert (tags["deployment_status"], tags["validation"]) == ("go_prod", "validated")
@@ -74,7 +72,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
     rejected = api.wait_for(declined, {"completed", "failed"})
     assert (rejected["status"], rejected["decision"]) == ("completed", "rejected")
 
-    gated = api.wait_for(below, {"completed", "failed"})
+    gated = api.wait_for(below, {"completed", "failed"}, timeout=600)
     assert (gated["status"], gated["decision"]) == ("completed", "rejected")
     assert "awaiting_approval" not in _statuses(gated) and "rejected card" in _cards(gated)
     assert "< threshold 1.0" in gated["events"][-1]["message"]
@@ -86,13 +84,13 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
 
 def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
     run_id = api.start_run(str(tiny_model), ml_score_threshold=0.0)
-    api.wait_for(run_id, {"awaiting_approval"})
+    api.wait_for(run_id, {"awaiting_approval"}, timeout=600)
     api.devhost.advance(hours=71)
     assert api.run(run_id)["status"] == "awaiting_approval"
     api.devhost.advance(hours=2)
     run = api.wait_for(run_id, {"completed", "failed"}, timeout=60)
     assert (run["status"], run["decision"]) == ("completed", "expired")
-    assert api.post(f"/runs/{run_id}/approval", {"decision": "approve", "approver": "late"}).status_code == 409
+    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 409
 
 
 def test_staging_and_scoring_run_as_jobs_outside_the_function_host(api: Api, tiny_model: Path, stack_env, tmp_path):

@@ -97,11 +97,11 @@ app.register_functions(bp)
 
 def test_unsupported_trigger_type_fails(make_app) -> None:
     app_dir = make_app("""
-@app.timer_trigger(schedule="0 */5 * * * *", arg_name="timer")
-def tick(timer: func.TimerRequest) -> None:
+@app.queue_trigger(arg_name="msg", queue_name="q", connection="C")
+def tick(msg: func.QueueMessage) -> None:
     pass
 """)
-    with pytest.raises(FunctionLoadError, match=r'cannot load the tick function: .*"timerTrigger"'):
+    with pytest.raises(FunctionLoadError, match=r'cannot load the tick function: .*"queueTrigger"'):
         load_app(app_dir)
 
 

@@ -66,3 +66,26 @@ def test_legacy_message_handler_options(tmp_path: Path) -> None:
     (tmp_path / "host.json").write_text(json.dumps(host))
     options = read_host_options(tmp_path)
     assert (options.max_concurrent_calls, options.auto_complete_messages) == (5, False)
+
+
+def test_hub_name_defaults_to_the_extensions_test_hub_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WEBSITE_SITE_NAME", raising=False)
+    (tmp_path / "host.json").write_text(json.dumps({"version": "2.0"}))
+    assert read_host_options(tmp_path).task_hub == "TestHubName"
+
+
+def test_hub_name_defaults_to_the_site_name_without_dashes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBSITE_SITE_NAME", "func-mlops-dev")
+    assert read_host_options(tmp_path).task_hub == "funcmlopsdev"
+
+
+def test_an_invalid_hub_name_is_refused_naming_host_json(tmp_path: Path) -> None:
+    (tmp_path / "host.json").write_text(json.dumps({"extensions": {"durableTask": {"hubName": "my-hub"}}}))
+    with pytest.raises(SettingsError, match=r"host.json: extensions.durableTask.hubName 'my-hub' is invalid"):
+        read_host_options(tmp_path)
+
+
+def test_two_json_objects_back_to_back_name_the_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "host.json").write_text('{\n  "version": "2.0"\n}\n{\n  "logging": {}\n}\n')
+    with pytest.raises(SettingsError, match=r"host.json, line 4 column 1: Extra data$"):
+        read_host_options(tmp_path)

@@ -109,9 +109,9 @@ def explodes(context: df.DurableOrchestrationContext) -> Steps:
 
 
 @bp.orchestration_trigger(context_name="context")
-def nested(context: df.DurableOrchestrationContext) -> Steps:
-    """Call a sub-orchestration (not supported by the local engine)."""
-    return (yield context.call_sub_orchestrator("sequence"))
+def calls_http(context: df.DurableOrchestrationContext) -> Steps:
+    """A durable HTTP call (not run by the local engine)."""
+    return (yield context.call_http("GET", "http://127.0.0.1:9/"))
 
 
 @bp.orchestration_trigger(context_name="context")

@@ -115,7 +115,7 @@ async def test_orchestrator_exception_fails_with_its_message(engines) -> None:
 
 async def test_unsupported_actions_fail_the_instance_clearly(engines) -> None:
     async with engines() as engine:
-        await engine.start_new("nested", "sub1", None)
+        await engine.start_new("calls_http", "sub1", None)
         await engine.wait_idle(10)
         runtime_status, output = status_of(engine, "sub1")
-        assert runtime_status == "Failed" and "CALL_SUB_ORCHESTRATOR is not supported" in output
+        assert runtime_status == "Failed" and "CALL_HTTP is not supported" in output

@@ -177,3 +177,13 @@ def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
     bad.write_text("{ not json")
     with pytest.raises(TopologyConfigError, match="not valid JSON"):
         load_topology(bad)
+
+
+def test_duplicate_detection_window_is_read_only_when_required() -> None:
+    on = minimal()
+    on["UserConfig"]["Namespaces"][0]["Topics"][0]["Properties"] = {
+        "RequiresDuplicateDetection": True,
+        "DuplicateDetectionHistoryTimeWindow": "PT10M",
+    }
+    assert parse_topology(on).topics[0].duplicate_window == timedelta(minutes=10)
+    assert parse_topology(minimal()).topics[0].duplicate_window is None

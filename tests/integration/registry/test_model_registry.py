@@ -36,3 +36,15 @@ def test_unknown_versions_raise(mlflow_tracking_uri: str) -> None:
 
 def test_ping(mlflow_tracking_uri: str) -> None:
     ModelRegistry(mlflow_tracking_uri).ping()
+
+
+def test_register_once_returns_the_runs_version_instead_of_adding_one(mlflow_tracking_uri: str) -> None:
+    registry = ModelRegistry(mlflow_tracking_uri)
+    tags = {"lifecycle": "finetuned", "run_id": "r1", "validation": "pending"}
+    key = ("run_id", "lifecycle")
+    first = registry.register_once("tiny-ft", "blob://model-outputs/runs/r1/ft", tags, key)
+    again = registry.register_once("tiny-ft", "blob://model-outputs/runs/r1/ft", tags, key)
+    other = registry.register_once("tiny-ft", "blob://model-outputs/runs/r2/ft", {**tags, "run_id": "r2"}, key)
+    assert (first, again, other) == (RegisteredModelVersion("tiny-ft", "1"),) * 2 + (
+        RegisteredModelVersion("tiny-ft", "2"),
+    )

@@ -21,8 +21,11 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
         assert [t["tablename"] for t in tables] == [
             "datasets",
             "judge_cache",
+            "operator_actions",
+            "outbox",
             "pipeline_runs",
             "run_approvals",
+            "run_audit_heads",
             "run_events",
             "run_results",
             "run_samples",

@@ -15,7 +15,7 @@ def _run(**overrides):
 
 def test_run_request_applies_the_default_threshold():
     request = parse_body(RunRequest, _run())
-    assert request.ml_score_threshold == 0.7
+    assert request.ml_score_threshold is None  # left out: the gate policy's floor applies
     assert request.metric_weights is None
 
 
@@ -54,10 +54,16 @@ def test_a_body_that_is_not_an_object_is_a_400(raw):
 
 
 def test_approval_request_accepts_only_approve_or_reject():
-    assert parse_body(ApprovalRequest, b'{"decision": "approve", "approver": "ana"}').decision == "approve"
+    assert parse_body(ApprovalRequest, b'{"decision": "approve"}').decision == "approve"
     with pytest.raises(InvalidRequest) as caught:
-        parse_body(ApprovalRequest, b'{"decision": "maybe", "approver": ""}')
-    assert set(caught.value.fields) == {"decision", "approver"}
+        parse_body(ApprovalRequest, b'{"decision": "maybe"}')
+    assert set(caught.value.fields) == {"decision"}
+
+
+def test_approval_request_refuses_an_approver_named_in_the_body():
+    with pytest.raises(InvalidRequest) as caught:
+        parse_body(ApprovalRequest, b'{"decision": "approve", "approver": "someone-else@contoso.com"}')
+    assert set(caught.value.fields) == {"approver"}
 
 
 def test_dataset_request_requires_blob_jsonl_uris():

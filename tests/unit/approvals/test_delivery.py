@@ -78,3 +78,23 @@ async def test_outcomes_are_recorded_on_the_run_once_and_never_raised(run_store:
     assert "HTTP 500" in events["delivery:approval_requested"].details["error"]
     assert events["delivery:go_prod"].details == {"card": "go_prod", "http_status": 202, "delivery": "delivered"}
     assert "TEAMS_WEBHOOK_URL is empty" in events["delivery:failed"].message
+
+
+async def test_an_attempt_interrupted_mid_delivery_is_never_posted_again(run_store: RunStore, hook: Hook):
+    await run_store.upsert_dataset(DATASET)
+    run_id = (await run_store.create_run(new_run())).run_id
+    # A crash after the attempt was recorded and before its outcome was: the card may have reached Teams.
+    attempt = {"card": "go_prod"}
+    await run_store.append_event(
+        run_id, "event", "go_prod card being sent", attempt, dedupe_key="delivery-attempt:go_prod"
+    )
+    assert await deliver(run_store, TeamsWebhook(hook.url), run_id, "go_prod", CARD) == "unconfirmed"
+    assert hook.received == []
+
+
+async def test_the_attempt_is_recorded_before_the_post(run_store: RunStore, hook: Hook):
+    await run_store.upsert_dataset(DATASET)
+    run_id = (await run_store.create_run(new_run())).run_id
+    assert await deliver(run_store, TeamsWebhook(hook.url), run_id, "go_prod", CARD) == "delivered"
+    keys = [e.dedupe_key for e in await run_store.list_events(run_id) if e.kind == "event"]
+    assert keys == ["delivery-attempt:go_prod", "delivery:go_prod"]

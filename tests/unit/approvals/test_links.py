@@ -6,12 +6,17 @@ from typing import Any
 import pytest
 
 from mlops.approvals.flow import LinkRefused, confirm_link, open_link
+from mlops.approvals.identity import Principal
 from mlops.approvals.tokens import ApprovalClaims, BadSignature, SigningKeys, TokenExpired
 from mlops.store import AlreadyDecided, RunFields, RunStore
 from tests.integration.store.support import DATASET, new_run
 
 NOW = datetime.now(UTC)
-KEYS = SigningKeys.parse("k1:unit-test-signing-key-0123")
+KEYS = SigningKeys.parse("k1:unit-test-signing-key-0123-long-enough-for-hmac")
+ANA, EVE, MALLORY = (
+    Principal(oid=f"00000000-0000-4000-8000-00000000000{n}", name=name, roles=frozenset({"approver"}))
+    for n, name in enumerate(("ana", "eve", "mallory"))
+)
 
 
 class Raised:
@@ -48,7 +53,7 @@ async def test_open_has_no_side_effect_and_confirm_records_once_then_raises(run_
     opened = await open_link(run_store, KEYS, _token(run_id), NOW)
     assert (opened.run.run_id, opened.claims.decision, opened.prior) == (run_id, "approve", None)
     await _unchanged(run_store, run_id, raised)
-    record = await confirm_link(run_store, KEYS, _token(run_id), "ana", "fine", raised, NOW)
+    record = await confirm_link(run_store, KEYS, _token(run_id), ANA, "fine", raised, NOW)
     assert (record.decision, record.approver, record.via, record.comment) == ("approve", "ana", "teams_link", "fine")
     assert raised.calls == [
         (run_id, "ApprovalDecision", {"decision": "approve", "approver": "ana", "comment": "fine", "via": "teams_link"})
@@ -57,8 +62,8 @@ async def test_open_has_no_side_effect_and_confirm_records_once_then_raises(run_
 
 async def test_replay_double_click_and_second_approver_change_nothing(run_store: RunStore):
     run_id, raised = await _awaiting(run_store), Raised()
-    await confirm_link(run_store, KEYS, _token(run_id), "ana", None, raised, NOW)
-    for token, who in ((_token(run_id), "ana"), (_token(run_id, "reject"), "eve")):
+    await confirm_link(run_store, KEYS, _token(run_id), ANA, None, raised, NOW)
+    for token, who in ((_token(run_id), ANA), (_token(run_id, "reject"), EVE)):
         with pytest.raises(AlreadyDecided) as already:
             await confirm_link(run_store, KEYS, token, who, None, raised, NOW)
         assert (already.value.existing.approver, already.value.existing.decision) == ("ana", "approve")
@@ -67,9 +72,11 @@ async def test_replay_double_click_and_second_approver_change_nothing(run_store:
 
 async def test_forged_token_is_refused_unchanged(run_store: RunStore):
     run_id, raised = await _awaiting(run_store), Raised()
-    forged = SigningKeys.parse("k1:attacker-key-0123456789").sign(ApprovalClaims(run_id, "approve", "3", NOW))
+    forged = SigningKeys.parse("k1:attacker-key-0123456789-long-enough-for-hmac").sign(
+        ApprovalClaims(run_id, "approve", "3", NOW)
+    )
     with pytest.raises(BadSignature):
-        await confirm_link(run_store, KEYS, forged, "mallory", None, raised, NOW - timedelta(hours=1))
+        await confirm_link(run_store, KEYS, forged, MALLORY, None, raised, NOW - timedelta(hours=1))
     await _unchanged(run_store, run_id, raised)
 
 
@@ -78,14 +85,14 @@ async def test_tampered_token_is_refused_unchanged(run_store: RunStore):
     good = _token(run_id, "reject")
     tampered = _token(run_id, "approve").split(".")[0] + "." + good.split(".")[1]
     with pytest.raises(BadSignature):
-        await confirm_link(run_store, KEYS, tampered, "mallory", None, raised, NOW)
+        await confirm_link(run_store, KEYS, tampered, MALLORY, None, raised, NOW)
     await _unchanged(run_store, run_id, raised)
 
 
 async def test_expired_token_is_refused_unchanged(run_store: RunStore):
     run_id, raised = await _awaiting(run_store), Raised()
     with pytest.raises(TokenExpired):
-        await confirm_link(run_store, KEYS, _token(run_id, hours=1), "ana", None, raised, NOW + timedelta(hours=2))
+        await confirm_link(run_store, KEYS, _token(run_id, hours=1), ANA, None, raised, NOW + timedelta(hours=2))
     await _unchanged(run_store, run_id, raised)
 
 
@@ -93,10 +100,10 @@ async def test_wrong_run_tokens_are_refused_unchanged(run_store: RunStore):
     run_id, raised = await _awaiting(run_store), Raised()
     other = await _awaiting(run_store, version="7")
     with pytest.raises(LinkRefused) as unknown:
-        await confirm_link(run_store, KEYS, _token("9b2f3f0e-3c55-4b8e-9d55-0c3c4ce1a001"), "ana", None, raised, NOW)
+        await confirm_link(run_store, KEYS, _token("9b2f3f0e-3c55-4b8e-9d55-0c3c4ce1a001"), ANA, None, raised, NOW)
     assert unknown.value.status == 404
     with pytest.raises(LinkRefused) as stale:  # a link minted for version 3 cannot decide a run on version 7
-        await confirm_link(run_store, KEYS, _token(other), "ana", None, raised, NOW)
+        await confirm_link(run_store, KEYS, _token(other), ANA, None, raised, NOW)
     assert (stale.value.status, stale.value.code) == (409, "wrong_model")
     await _unchanged(run_store, run_id, raised)
     await _unchanged(run_store, other, raised)
@@ -106,7 +113,7 @@ async def test_run_no_longer_awaiting_and_disabled_links_are_refused(run_store: 
     run_id, raised = await _awaiting(run_store), Raised()
     await run_store.record_transition(run_id, "completed", "expired", decision="expired")
     with pytest.raises(LinkRefused) as late:
-        await confirm_link(run_store, KEYS, _token(run_id), "ana", None, raised, NOW)
+        await confirm_link(run_store, KEYS, _token(run_id), ANA, None, raised, NOW)
     assert late.value.status == 409 and await run_store.get_approval(run_id) is None
     with pytest.raises(LinkRefused) as disabled:
         await open_link(run_store, None, _token(run_id), NOW)

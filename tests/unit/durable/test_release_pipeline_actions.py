@@ -10,7 +10,7 @@ from azure.durable_functions.models.actions import ActionType
 
 from devhost.durable import history
 from devhost.durable.actions import Action, flatten
-from mlops.payloads import ModelRef, PipelineInput
+from mlops.payloads import ModelRef, PermanentFailure, PipelineInput
 from orchestrations import release_pipeline
 from tests.devhost.durable.replay import START, HistoryBuilder, handlers, replay
 
@@ -57,9 +57,18 @@ def test_a_staging_failure_after_its_retries_ends_the_run_failed_with_the_reason
         builder.episode(history.task_failed(START, attempt_id, failure, ""))
         builder.episode(history.timer_fired(retry_at, attempt_id + 1, retry_at))
     state = replay(HANDLER, builder)
-    assert state["customStatus"] == {"status": "failed", "message": failure}
+    assert state["customStatus"] == {"status": "failed", "message": failure, "version": ""}
     failing = [a for a in scheduled(state) if a.name == "record_status"]
     assert json.loads(failing[-1].input or "")["status"] == "failed"
+
+
+def test_a_model_id_that_cannot_be_staged_fails_the_run_at_once_with_its_reason():
+    reason = "cannot fetch base model 'blob://model-outputs/x': no config.json under that blob path"
+    builder = _builder().episode(history.task_completed(START, 0, "null"))
+    refused = json.dumps(PermanentFailure(permanent_failure=reason).to_json())
+    state = replay(HANDLER, builder.episode(history.task_completed(START, 1, refused)))
+    assert state["customStatus"] == {"status": "failed", "message": reason, "version": ""}
+    assert [a.name for a in scheduled(state)].count("stage_base_model") == 1
 
 
 STAGED = {"name": "model", "uri": "blob://model-outputs/base/model-1234abcd"}
@@ -149,5 +158,17 @@ def test_the_fan_in_waits_for_the_scoring_job_then_merges_the_batches_in_row_ord
 def test_a_failed_scoring_job_fails_the_run_with_its_reason_and_no_fan_in():
     failed = {"succeeded": False, "reason": "error: judge unreachable"}
     state = replay(HANDLER, _scoring().episode(history.event_raised(START, "ScoringCompleted", json.dumps(failed))))
-    assert state["customStatus"] == {"status": "failed", "message": "scoring job failed: error: judge unreachable"}
+    message = "scoring job failed: error: judge unreachable"
+    assert state["customStatus"] == {"status": "failed", "message": message, "version": ""}
     assert "evaluate_model" not in [a.name for a in scheduled(state)]
+
+
+def test_a_permanent_failure_fails_the_run_at_once_with_its_reason_and_no_retry():
+    reason = "exact_match (50% NaN) exceeds the NaN policy"
+    builder = _at_evaluation().episode(
+        history.task_completed(START, 6, json.dumps(PermanentFailure(permanent_failure=reason).to_json()))
+    )
+    state = replay(HANDLER, builder)
+    assert state["customStatus"] == {"status": "failed", "message": reason, "version": ""}
+    assert [a.name for a in scheduled(state)].count("plan_evaluation") == 1
+    assert json.loads(scheduled(state)[-1].input or "")["status"] == "failed"

@@ -4,7 +4,7 @@ import re
 
 from infra.checks import bicep
 from mlops import telemetry
-from mlops.settings import LOCAL_ONLY_SETTINGS, setting_names
+from mlops.settings import LOCAL_ONLY_SETTINGS, PLATFORM_SETTINGS, setting_names
 
 MAIN = bicep.INFRA / "main.bicep"
 SECRETS = {"DATABASE_URL", "HF_TOKEN", "AZURE_AI_API_KEY", "TEAMS_WEBHOOK_URL", "APPROVAL_SIGNING_KEYS"}
@@ -28,7 +28,7 @@ def test_setting_names_come_from_the_settings_code():
 
 def test_bicep_app_settings_equal_the_settings_the_app_reads():
     read = set(setting_names()) | set(telemetry.TELEMETRY_SETTINGS)
-    expected = read - LOCAL_ONLY_SETTINGS - telemetry.LOCAL_ONLY_TELEMETRY_SETTINGS
+    expected = read - LOCAL_ONLY_SETTINGS - PLATFORM_SETTINGS - telemetry.LOCAL_ONLY_TELEMETRY_SETTINGS
     given = set(_bicep_settings())
     assert sorted(expected - given) == [], "settings the app reads but the Bicep does not give"
     assert sorted(given - expected) == [], "settings the Bicep gives but the app does not read"
@@ -57,7 +57,6 @@ def _ui_env() -> dict[str, str]:
 
 def test_ui_env_names_are_the_ones_ui_settings_reads():
     read = set(setting_names((bicep.INFRA.parent / "ui" / "settings.py",)))
-    assert {"API_URL", "API_SCOPE", "API_KEY"} <= read
     given = set(_ui_env())
     # Telemetry and the identity DefaultAzureCredential picks are read by libraries, not by ui/settings.py.
     libraries = {
@@ -66,7 +65,22 @@ def test_ui_env_names_are_the_ones_ui_settings_reads():
         "AZURE_CLIENT_ID",
     }
     assert sorted(given - read - libraries) == [], "env the Container App sets but the UI does not read"
-    assert {"API_URL", "API_SCOPE", "API_KEY"} <= given
-    assert _ui_env()["API_KEY"].startswith("secretRef:"), "the function key comes from Key Vault"
+    assert "API_URL" in given
+
+
+def test_ui_calls_the_api_with_the_users_identity_not_a_shared_key():
+    """No function key and no app token in the UI's environment: the API sees the signed-in user."""
+    assert not {"API_KEY", "API_SCOPE"} & set(_ui_env())
     source = (bicep.INFRA / "modules" / "container-apps.bicep").read_text()
-    assert "keyVaultUrl: 'https://${keyVaultName}" in source
+    assert "ui-api-key" not in source
+    assert "ui-api-key" not in (bicep.INFRA / "main.bicep").read_text()
+
+
+def test_approvals_required_is_one_in_dev_and_two_in_prod():
+    import json
+
+    given = {
+        env: json.loads((bicep.INFRA / f"parameters.{env}.json").read_text())["parameters"]["approvalsRequired"]
+        for env in ("dev", "prod")
+    }
+    assert given == {"dev": {"value": 1}, "prod": {"value": 2}}

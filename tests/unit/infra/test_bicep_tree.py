@@ -61,3 +61,8 @@ def test_checker_reports_syntax_errors_and_unpinned_registry_modules(tmp_path):
     found = consistency.problems(tmp_path)
     assert any(line.startswith(f"{tmp_path / 'bad.bicep'}:") for line in found)
     assert any("not pinned" in line for line in found)
+
+
+def test_checker_reports_a_name_declared_twice(tmp_path):
+    (tmp_path / "main.bicep").write_text("param n int = 1\nparam x string\n@minValue(1)\nparam n int = 1\n")
+    assert consistency.problems(tmp_path) == [f"{tmp_path / 'main.bicep'}: n is declared 2 times"]

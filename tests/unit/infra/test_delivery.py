@@ -36,3 +36,17 @@ def test_deploy_stage_builds_what_ifs_deploys_and_smoke_tests():
     positions = [text.index(step) for step in steps]
     assert positions == sorted(positions)
     assert "environment: mlops-${{ parameters.environment }}" in text
+
+
+def test_deploy_stage_passes_the_entra_registration_and_applies_its_roles():
+    text = (bicep.INFRA / "pipelines" / "deploy-stage.yml").read_text()
+    assert 'entraClientId="$ENTRA_CLIENT_ID" entraClientSecret="$ENTRA_CLIENT_SECRET"' in text
+    assert text.index("az deployment sub create") < text.index("outputs.ENTRA_APPLICATION.value")
+    assert "az rest --method PATCH" in text
+
+
+def test_azd_applies_the_declared_registration_after_provisioning():
+    hooks = yaml.safe_load((ROOT / "azure.yaml").read_text())["hooks"]
+    run = hooks["postprovision"]["posix"]["run"]
+    assert "applications(appId='$ENTRA_CLIENT_ID')" in run
+    assert '--body "$ENTRA_APPLICATION"' in run

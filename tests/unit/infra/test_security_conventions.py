@@ -5,8 +5,9 @@ import re
 
 from infra.checks import bicep
 
-# Secure parameters the pipeline passes from its secret variables (azure-pipelines.yml), never a file.
-PIPELINE_SECRETS = {"approvalSigningSecret"}
+# Parameters the pipeline passes from its variable group (azure-pipelines.yml), never a file: secrets,
+# and the tenant's Entra app registration.
+PIPELINE_SECRETS = {"approvalSigningSecret", "entraClientId", "entraClientSecret"}
 ROLE_ID = re.compile(r"'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'")
 
 

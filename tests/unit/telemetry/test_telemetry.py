@@ -1,6 +1,8 @@
 """Spans around an activity carry the run id, and so do the spans started inside them."""
 
+import base64
 import inspect
+import json
 import logging
 import typing
 from datetime import UTC, datetime, timedelta
@@ -23,7 +25,7 @@ from activities import evaluate_model, record_status
 from devhost.app.bindings import build_user_function
 from mlops import events, telemetry
 from mlops.payloads import PipelineInput, StatusUpdate
-from triggers import http_runs, servicebus_handlers
+from triggers import http_identity, http_runs, servicebus_handlers
 
 
 @pytest.fixture(scope="module")
@@ -269,14 +271,19 @@ async def test_http_create_run_span_gets_the_new_run_id(spans, monkeypatch):
         return SimpleNamespace(run_id="run-http", status="pending")
 
     async def services():
-        return None
+        return SimpleNamespace(settings=SimpleNamespace(auth_enabled=True))
 
     monkeypatch.setattr(http_runs.runs, "create_run", create_run)
     monkeypatch.setattr(http_runs, "services", services)
+    monkeypatch.setattr(http_identity, "services", services)
     monkeypatch.setattr(http_runs, "parse_body", lambda model, body: object())
     handler = _user_function(http_runs.bp, "create_run")
     spans.clear()
-    response = await handler(func.HttpRequest("POST", "/api/runs", body=b"{}"))
+    principal = {
+        "claims": [{"typ": "oid", "val": "o-1"}, {"typ": "name", "val": "r"}, {"typ": "roles", "val": "requester"}]
+    }
+    headers = {"x-ms-client-principal": base64.b64encode(json.dumps(principal).encode()).decode()}
+    response = await handler(func.HttpRequest("POST", "/api/runs", body=b"{}", headers=headers))
     assert response.status_code == 202
     (span,) = [s for s in spans.get_finished_spans() if s.name == "http create_run"]
     assert span.attributes[telemetry.RUN_ID] == "run-http"

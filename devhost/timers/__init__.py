@@ -1,0 +1,1 @@
+"""Timer triggers: NCRONTAB schedules fired on the host's clock (virtual in tests), as the Functions host does."""
