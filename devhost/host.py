@@ -18,7 +18,7 @@ from devhost.durable.api import DurableHttpApi
 from devhost.durable.binding import client_binding_json
 from devhost.durable.clock import Clock, ShiftedClock, WallClock
 from devhost.durable.engine import DurableEngine
-from devhost.durable.wiring import activity_handlers, orchestrator_handlers
+from devhost.durable.wiring import activity_handlers, entity_handlers, orchestrator_handlers
 from devhost.http.admin import AdminApi
 from devhost.http.server import FunctionRoutes, HttpServer
 from devhost.http.webhooks import WebhookReceiver
@@ -77,6 +77,7 @@ class DevHost:
         engine = DurableEngine(
             orchestrators=orchestrator_handlers(self.index.orchestrators),
             activities=activity_handlers(self.index.activities),
+            entities=entity_handlers(self.index.entities),
             store_path=cfg.state_dir / "durable.sqlite3",
             clock=self.clock,
             task_hub=options.task_hub,

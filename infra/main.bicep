@@ -116,6 +116,16 @@ var entraAppRoles = [
     ]
     isEnabled: true
   }
+  {
+    id: '6f1f4b2e-3c1a-4d8e-9b0a-5e2f7a1c9d03'
+    value: 'operator'
+    displayName: 'Operator'
+    description: 'Lists dead-lettered messages and re-drives them (each action audited).'
+    allowedMemberTypes: [
+      'User'
+    ]
+    isEnabled: true
+  }
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -306,7 +316,6 @@ var appSettings = {
   GATE_WEIGHT_PROFILES: ''
   GATE_DEFAULT_PROFILE: 'default'
   GATE_ALLOW_CUSTOM_WEIGHTS: 'false'
-  APPROVALS_REQUIRED: '1'
   DATASET_MAX_MB: '64'
   PENDING_SWEEP_MINUTES: '30'
   TRAINING_BACKEND: 'azureml'
@@ -447,6 +456,7 @@ module roles 'modules/role-assignments.bicep' = {
     registryName: registry.outputs.name
     functionPrincipalId: functionApp.outputs.principalId
     computePrincipalId: mlWorkspace.outputs.computePrincipalId
+    cpuComputePrincipalId: mlWorkspace.outputs.cpuComputePrincipalId
     workspacePrincipalId: mlWorkspace.outputs.workspacePrincipalId
     uiPrincipalId: containerApps.outputs.uiPrincipalId
   }

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 # CommonMark backslash-escapes any ASCII punctuation; these are the ones Adaptive Cards (and its {{DATE()}}
-# templating) give a meaning to. An underscore inside a word (rag_qa) cannot open emphasis: left as is.
-_INLINE = re.compile(r"([\\`*\[\](){}<>#|~!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# templating) give a meaning to. Escaped brackets and braces already unmake a link or a DATE(), so the
+# parentheses stay readable; an underscore inside a word (rag_qa) cannot open emphasis: left as is.
+_INLINE = re.compile(r"([\\`*\[\]{}<>#|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _BULLET = re.compile(r"^(\s*)([-+])(?=\s|$)")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c]+")

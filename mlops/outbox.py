@@ -4,13 +4,14 @@ Publishing right after the commit keeps the usual latency; the timer-triggered r
 is the backstop for a crash or a broker outage between the commit and the publish. Either path may
 publish a message twice; its stable message id lets the broker's duplicate detection drop the copy,
 and the consumers are idempotent on the run id. The sweeper re-publishes ``run.created`` of runs
-still ``pending`` long after creation (a dead-lettered or expired start message).
+still ``pending`` long after creation (a dead-lettered or expired start message) under a new id.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 from azure.servicebus import ServiceBusMessage
@@ -72,17 +73,19 @@ class OutboxRelay:
         return await self._store.relay_outbox(self.publish, limit=limit)
 
     async def sweep_pending(self, older_than_s: float, has_orchestration: HasOrchestration) -> list[str]:
-        """Re-publish ``run.created`` of each run ``pending`` for ``older_than_s`` with no orchestration;
-        returns those run ids."""
-        swept = []
+        """Re-publish ``run.created`` of each run ``pending`` for ``older_than_s`` with no orchestration, as a copy
+        under a new message id (the consumer starts a run once whatever the copies); returns those run ids."""
+        swept, copies = [], []
         for run_id in await self._store.stale_pending_runs(older_than_s):
             if await has_orchestration(run_id):
                 continue
-            message_id = LifecycleEvent(RUN_CREATED, run_id).message_id
-            if await self._store.requeue_messages([message_id]) == 0:
+            original = LifecycleEvent(RUN_CREATED, run_id).message_id
+            copy = f"{original}:sweep-{uuid.uuid4().hex[:12]}"
+            if not await self._store.copy_message(original, copy):
                 log.error("run %s is pending but has no run.created in the outbox", run_id)
                 continue
             swept.append(run_id)
-        if swept:
-            await self._store.relay_outbox(self.publish, message_ids=[f"{r}:{RUN_CREATED}" for r in swept])
+            copies.append(copy)
+        if copies:
+            await self._store.relay_outbox(self.publish, message_ids=copies)
         return swept

@@ -110,7 +110,7 @@ class Settings:
             pending_sweep_minutes=_positive_float(values, "PENDING_SWEEP_MINUTES", 30.0),
             **_judge_settings(values),
             training=_training(values),
-            gate_policy=_gate_policy(values),
+            gate_policy=_gate_policy(values, _positive_int(values, "APPROVALS_REQUIRED", 1)),
         )
 
 
@@ -131,9 +131,9 @@ def _training(values: Mapping[str, str]) -> TrainingSettings:
         raise SettingsError(str(exc)) from exc
 
 
-def _gate_policy(values: Mapping[str, str]) -> GatePolicy:
+def _gate_policy(values: Mapping[str, str], approvals_required: int) -> GatePolicy:
     try:
-        return gate_policy_from_env(values)
+        return gate_policy_from_env(values, approvals_required)
     except GateSettingsError as exc:
         raise SettingsError(str(exc)) from exc
 

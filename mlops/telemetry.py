@@ -21,6 +21,9 @@ from opentelemetry import baggage, context, metrics, trace
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter
 
+from mlops import faults
+from mlops.redaction import UrlRedactingSpanProcessor
+
 RUN_ID = "mlops.run_id"
 STATUS = "mlops.status"
 STAGE = "mlops.stage"
@@ -82,6 +85,7 @@ def configure(config: TelemetryConfig, *, exporter: SpanExporter | None = None) 
     else:
         provider = TracerProvider(resource=_resource(config))
         provider.add_span_processor(RunIdSpanProcessor())
+        provider.add_span_processor(UrlRedactingSpanProcessor())
         for span_exporter in [exporter] if exporter is not None else local_exporters(config):
             provider.add_span_processor(SimpleSpanProcessor(span_exporter))
         trace.set_tracer_provider(provider)
@@ -101,7 +105,7 @@ def _configure_azure_monitor(config: TelemetryConfig) -> None:
     options: dict[str, Any] = {
         "connection_string": config.appinsights_connection_string,
         "resource": _resource(config),
-        "span_processors": [RunIdSpanProcessor()],
+        "span_processors": [RunIdSpanProcessor(), UrlRedactingSpanProcessor()],
         "logger_name": INSTRUMENTATION,
     }
     if config.entra_auth:
@@ -191,7 +195,9 @@ def traced_activity(
     async def traced(payload: dict[str, Any]) -> _Result:
         run_id = payload.get("run_id") if isinstance(payload, dict) else None
         with trigger_span(name, str(run_id) if run_id else None):
-            return await activity(payload)
+            result = await activity(payload)
+            faults.after_activity(activity.__name__, payload)
+            return result
 
     return traced
 

@@ -14,7 +14,7 @@ import azure.functions as func
 from devhost.app.functions import FunctionLoadError, UserFunction
 
 SUPPORTED_TRIGGERS = frozenset(
-    {"httpTrigger", "serviceBusTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger"}
+    {"httpTrigger", "serviceBusTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger", "entityTrigger"}
 )
 SUPPORTED_INPUTS = frozenset({"durableClient"})
 

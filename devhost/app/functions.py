@@ -66,7 +66,7 @@ class TimerFunction:
 
 @dataclass(frozen=True)
 class DurableFunction:
-    """An orchestrator or activity, keyed by its durable name (binding name or function name)."""
+    """An orchestrator, activity or entity, keyed by its durable name (binding name or function name)."""
 
     durable_name: str
     function: UserFunction
@@ -82,6 +82,7 @@ class FunctionIndex:
     service_bus: list[ServiceBusFunction] = field(default_factory=list)
     orchestrators: dict[str, DurableFunction] = field(default_factory=dict)
     activities: dict[str, DurableFunction] = field(default_factory=dict)
+    entities: dict[str, DurableFunction] = field(default_factory=dict)
     timers: list[TimerFunction] = field(default_factory=list)
 
     @property

@@ -120,6 +120,8 @@ def _add(index: FunctionIndex, function: UserFunction) -> None:
         index.timers.append(TimerFunction(function, str(binding["schedule"]), bool(binding.get("runOnStartup"))))
     elif kind == "orchestrationTrigger":
         _add_durable(index.orchestrators, str(binding.get("orchestration") or function.name), function)
+    elif kind == "entityTrigger":  # entity names are case-insensitive (the scheduler id lowercases them)
+        _add_durable(index.entities, str(binding.get("entityName") or function.name).lower(), function)
     else:
         _add_durable(index.activities, str(binding.get("activity") or function.name), function)
 

@@ -21,6 +21,7 @@ NUMBERED = frozenset(
         ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY,
         ActionType.CALL_HTTP,
         ActionType.CALL_ENTITY,
+        ActionType.SIGNAL_ENTITY,  # fire and forget, but the SDK still takes a sequence number for it
     }
 )
 _COMPOUND = frozenset({ActionType.WHEN_ANY, ActionType.WHEN_ALL})
@@ -80,7 +81,7 @@ def _parse(kind: ActionType, item: dict[str, Any]) -> Action:
     fire_at = item.get("fireAt")
     return Action(
         kind=kind,
-        name=item.get("functionName") or item.get("externalEventName"),
+        name=item.get("functionName") or item.get("externalEventName") or item.get("operation"),
         input=item.get("input"),
         fire_at=history.parse(fire_at) if fire_at else None,
         cancelled=bool(item.get("isCanceled", False)),

@@ -9,6 +9,7 @@ from aiohttp import web
 from devhost.durable.binding import DEFAULT_CONNECTION, WEBHOOK_PATH
 from devhost.durable.commands import InstanceCommands
 from devhost.durable.engine import DurableEngine
+from devhost.durable.entity_api import EntityHttpApi
 from devhost.durable.errors import (
     InstanceAlreadyExists,
     InstanceNotFound,
@@ -50,6 +51,7 @@ class DurableHttpApi:
             web.post(base + "/instances/{instance_id}/terminate", self.terminate),
             web.post(base + "/instances/{instance_id}/raiseEvent/{event_name}", self.raise_event),
             *self._commands.routes(base),
+            *EntityHttpApi(self._engine).routes(base),
         ]
 
     async def start(self, request: web.Request) -> web.Response:

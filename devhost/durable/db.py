@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+_TABLES = ("instances", "history", "inbox", "work", "parents", "entities", "entity_ops")
 _HUB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{2,44}$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS {p}instances (
@@ -25,6 +26,11 @@ CREATE INDEX IF NOT EXISTS {p}inbox_due ON {p}inbox (visible_at);
 CREATE INDEX IF NOT EXISTS {p}inbox_instance ON {p}inbox (instance_id);
 CREATE TABLE IF NOT EXISTS {p}parents (
   instance_id TEXT PRIMARY KEY, parent_id TEXT NOT NULL, task_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS {p}entities (
+  entity_id TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, state TEXT, last_modified TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {p}entity_ops (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, entity_id TEXT NOT NULL, operation TEXT NOT NULL, input TEXT,
+  request_id TEXT, caller TEXT);
 CREATE TABLE IF NOT EXISTS {p}work (
   id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, task_id INTEGER NOT NULL,
   name TEXT NOT NULL, input TEXT);
@@ -32,7 +38,7 @@ CREATE TABLE IF NOT EXISTS {p}work (
 
 
 class Database:
-    """A task hub's tables ({hub}_instances, _history, _inbox, _work, _parents) in one sqlite file."""
+    """A task hub's tables ({hub}_instances, _history, _inbox, _work, ...) in one sqlite file."""
 
     def __init__(self, path: Path, hub: str) -> None:
         if not _HUB_NAME.match(hub):
@@ -58,9 +64,9 @@ class Database:
             self._conn.execute(f"ALTER TABLE {table} ADD COLUMN version TEXT NOT NULL DEFAULT ''")
 
     def sql(self, statement: str) -> str:
-        """Expand {instances}, {history}, {inbox}, {work}, {parents} to this hub's table names."""
+        """Expand {instances}, {history}, {inbox}, {work}, ... (_TABLES) to this hub's table names."""
         p = self._prefix
-        names = {table: f"{p}{table}" for table in ("instances", "history", "inbox", "work", "parents")}
+        names = {table: f"{p}{table}" for table in _TABLES}
         return statement.format(**names)
 
     def rows(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:

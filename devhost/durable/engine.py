@@ -9,15 +9,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from devhost.durable import history
+from devhost.durable import entity_store, history
 from devhost.durable.clock import Clock
+from devhost.durable.entity_store import EntityRecord
 from devhost.durable.errors import (
     InstanceAlreadyExists,
     InstanceNotFound,
     InstanceNotRunning,
     UnknownOrchestrator,
 )
-from devhost.durable.records import ACTIVE, InstanceRow
+from devhost.durable.records import ACTIVE, EntityOp, InstanceRow
 from devhost.durable.scheduler import Scheduler
 from devhost.durable.status import InstanceStatus, from_row
 from devhost.durable.store import Store
@@ -43,12 +44,19 @@ class DurableEngine:
         task_hub: str = "TestHubName",
         max_concurrent_activities: int = 4,
         versioning: VersionPolicy | None = None,
+        entities: Mapping[str, UserFunction] | None = None,
     ) -> None:
         self._orchestrators, self._clock = dict(orchestrators), clock
         self._versioning = versioning or VersionPolicy()
         self._store = Store(Path(store_path), task_hub)
         self._scheduler = Scheduler(
-            self._store, clock, self._orchestrators, dict(activities), max_concurrent_activities, self._versioning
+            self._store,
+            clock,
+            self._orchestrators,
+            dict(activities),
+            max_concurrent_activities,
+            self._versioning,
+            dict(entities or {}),
         )
 
     async def start(self) -> None:
@@ -121,6 +129,20 @@ class DurableEngine:
     async def purge(self, instance_id: str) -> bool:
         """Delete the instance, its history and pending work; False if there was none."""
         return self._store.purge(instance_id)
+
+    async def signal_entity(self, name: str, key: str, operation: str, input_json: str | None) -> None:
+        """Queue a one-way operation for the entity (created by its first operation that sets state)."""
+        with self._store.tx() as t:
+            entity_store.enqueue(t, EntityOp(entity_store.entity_id(name, key), operation, input_json))
+        self._scheduler.wake()
+
+    def read_entity(self, name: str, key: str) -> EntityRecord | None:
+        """The entity's stored state, or None if it does not exist."""
+        return entity_store.read(self._store, entity_store.entity_id(name, key))
+
+    def list_entities(self, name: str) -> list[EntityRecord]:
+        """Every existing entity of one entity function."""
+        return entity_store.listing(self._store, name)
 
     def get_status(
         self, instance_id: str, *, show_history: bool = False, show_input: bool = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,11 +16,12 @@ from devhost.durable import actions, history, retries, worker
 from devhost.durable.actions import Action, Recorded
 from devhost.durable.errors import NonDeterminismError, UnsupportedAction, missing_function
 from devhost.durable.history import Event
-from devhost.durable.records import Commit, InstanceRow, Message, RetryState
+from devhost.durable.records import Commit, EntityOp, InstanceRow, Message, RetryState
 
 _ACTIVITIES = frozenset({ActionType.CALL_ACTIVITY, ActionType.CALL_ACTIVITY_WITH_RETRY})
 _SUBS = frozenset({ActionType.CALL_SUB_ORCHESTRATOR, ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY})
-_SUPPORTED = _ACTIVITIES | _SUBS | {ActionType.CREATE_TIMER, ActionType.WAIT_FOR_EXTERNAL_EVENT}
+_ENTITY = frozenset({ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY})
+_SUPPORTED = _ACTIVITIES | _SUBS | _ENTITY | {ActionType.CREATE_TIMER, ActionType.WAIT_FOR_EXTERNAL_EVENT}
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Episode:
     stored: list[Event]
     batch: list[Message]
     now: datetime
+    parent_id: str | None = None  # a sub-orchestration's parent (context.parent_instance_id)
 
 
 def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities: Collection[str]) -> Commit:
@@ -50,7 +53,11 @@ def run_episode(episode: Episode, handler: Callable[..., Any] | None, activities
     if handler is None:
         return _fail(commit, missing_function(row.name, "orchestrator"), now)
     body = worker.orchestrator_body(
-        row.instance_id, row.input_json, history.replay(episode.stored, fresh), bool(episode.stored)
+        row.instance_id,
+        row.input_json,
+        history.replay(episode.stored, fresh),
+        bool(episode.stored),
+        episode.parent_id,
     )
     output = worker.run_orchestrator(handler, body)
     try:
@@ -94,6 +101,9 @@ def _schedule(commit: Commit, action: Action, activities: Collection[str], now: 
         if not action.cancelled:
             commit.timers.append((event_id, action.fire_at))
         return
+    if action.kind in _ENTITY:
+        _send_to_entity(commit, action, event_id, now)
+        return
     name, sub = str(action.name), action.kind in _SUBS
     if sub:
         retries.start_child(commit, event_id, name, action.instance_id, action.input, now, action.version)
@@ -104,6 +114,19 @@ def _schedule(commit: Commit, action: Action, activities: Collection[str], now: 
         commit.ledger.retries[event_id] = RetryState(
             name, action.input, 1, action.retry, child_id=action.instance_id, sub=sub
         )
+
+
+def _send_to_entity(commit: Commit, action: Action, event_id: int, now: datetime) -> None:
+    """Queue the operation; a call is answered by an EventRaised named after its request id."""
+    target, operation = str(action.instance_id), str(action.name)
+    if not target.startswith("@"):
+        raise UnsupportedAction(f"entity id {target!r} is not of the form @name@key")
+    request_id = str(uuid.uuid4())
+    call = action.kind == ActionType.CALL_ENTITY
+    message = {"id": request_id, "op": operation, "signal": not call, "input": action.input}
+    commit.events.append(history.event_sent(now, event_id, target, "op", json.dumps(message)))
+    caller = commit.instance_id if call else None
+    commit.entity_ops.append(EntityOp(target, operation, action.input, request_id if call else None, caller))
 
 
 def _conclude(commit: Commit, state: dict[str, Any], now: datetime) -> Commit:

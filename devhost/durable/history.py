@@ -80,6 +80,11 @@ def sub_orchestration_failed(when: datetime, task_id: int, reason: str, details:
     )  # fmt: skip
 
 
+def event_sent(when: datetime, event_id: int, target: str, name: str, input_json: str) -> Event:
+    """A message to an entity; for a call, the SDK re-keys the waiting task by the request id in Input."""
+    return event(HistoryEventType.EVENT_SENT, when, event_id, InstanceId=target, Name=name, Input=input_json)
+
+
 def timer_created(when: datetime, event_id: int, fire_at: datetime) -> Event:
     """Record a durable timer with sequence number event_id."""
     return event(HistoryEventType.TIMER_CREATED, when, event_id, FireAt=fmt(fire_at))

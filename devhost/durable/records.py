@@ -139,6 +139,17 @@ class Child:
     version: str | None = None
 
 
+@dataclass(frozen=True)
+class EntityOp:
+    """An operation queued for an entity: a signal (no request id) or a call the caller waits on."""
+
+    entity_id: str
+    operation: str
+    input: str | None
+    request_id: str | None = None
+    caller: str | None = None
+
+
 @dataclass
 class Commit:
     """Everything one episode changes, applied atomically by the store."""
@@ -156,6 +167,7 @@ class Commit:
     cancelled_timers: list[int] = field(default_factory=list)
     work: list[tuple[int, str, str | None]] = field(default_factory=list)
     children: list[Child] = field(default_factory=list)
+    entity_ops: list[EntityOp] = field(default_factory=list)
     restart_input: str | None = None
     restart: Event | None = None
     version: str = ""

@@ -6,14 +6,17 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from devhost.durable import history
+from devhost.durable import entity_store, history
 from devhost.durable.activities import ActivityRunner
 from devhost.durable.clock import Clock, WakingClock
+from devhost.durable.entities import EntityRunner
 from devhost.durable.episode import Episode, run_episode
+from devhost.durable.pacing import EpisodePacing
 from devhost.durable.records import RUNNABLE, WorkItem
 from devhost.durable.retries import take_batch
 from devhost.durable.store import Store
@@ -33,8 +36,10 @@ class Scheduler:
         activities: Mapping[str, Callable[..., Any]],
         max_concurrent_activities: int,
         versioning: VersionPolicy,
+        entities: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self._store, self._clock = store, clock
+        self._entities = EntityRunner(store, entities or {}, clock, self._notify)
         self._versioning = versioning
         # Instances this worker's version may not run (Reject): left as they are for a newer worker.
         self._rejected: set[str] = set()
@@ -45,6 +50,8 @@ class Scheduler:
         self._wake, self._changed = asyncio.Event(), asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._pacing = EpisodePacing()
+        self._held: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
         """Begin dispatching persisted and new work on the running event loop."""
@@ -61,12 +68,15 @@ class Scheduler:
         """Cancel the loop, episodes and activities; nothing half-done commits (activities re-run later)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self._held is not None:
+            self._held.cancel()
         tasks = [*self._episodes.values(), *self._running.values()]
         if self._loop_task is not None:
             tasks.append(self._loop_task)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._entities.stop()
         self._runner.close()
 
     def wake(self) -> None:
@@ -81,9 +91,9 @@ class Scheduler:
                 await self._changed.wait()
 
     def _idle(self) -> bool:
-        if self._episodes or self._running:
+        if self._episodes or self._running or self._entities.busy:
             return False
-        return not self._runnable() and not self._store.work()
+        return not self._runnable() and not self._store.work() and not entity_store.pending(self._store)
 
     def _runnable(self) -> list[str]:
         return [i for i in self._store.runnable(self._clock.now()) if i not in self._rejected]
@@ -109,16 +119,35 @@ class Scheduler:
         return None if due is None else max((due - now).total_seconds(), 0.0)
 
     def _dispatch(self) -> None:
+        work, now = self._store.work(), time.monotonic()
+        in_flight = {item.instance_id for item in work}
         for instance_id in self._runnable():
-            if instance_id not in self._episodes:
+            if instance_id in self._episodes:
+                continue
+            hold = self._pacing.hold(instance_id, instance_id in in_flight, now)
+            if hold > 0:
+                self._wake_after(hold)
+            else:
                 self._episodes[instance_id] = asyncio.create_task(self._episode(instance_id))
-        for item in self._store.work():
+        for item in work:
             if item.id not in self._running:
                 self._running[item.id] = asyncio.create_task(self._activity(item))
+        self._entities.dispatch()
+
+    def _wake_after(self, seconds: float) -> None:
+        """One pending wake-up, at the earliest time a held episode may run."""
+        loop = asyncio.get_running_loop()
+        if self._held is not None and self._held.when() <= loop.time() + seconds:
+            return
+        if self._held is not None:
+            self._held.cancel()
+        self._held = loop.call_later(seconds, self._wake.set)
 
     async def _episode(self, instance_id: str) -> None:
+        started = time.monotonic()
         try:
             await self._run_episode(instance_id)
+            self._pacing.record(instance_id, started, time.monotonic())
         except Exception as exc:  # an engine fault fails this instance, not the loop
             log.exception("episode of %s crashed", instance_id)
             message, now = f"durable engine error: {exc!r}", self._clock.now()
@@ -136,7 +165,7 @@ class Scheduler:
         batch = take_batch(self._store.messages(instance_id, now), row.ledger)
         if not batch:
             return
-        episode = Episode(row, self._store.history(instance_id), batch, now)
+        episode = Episode(row, self._store.history(instance_id), batch, now, self._store.parent_of(instance_id))
         commit = await asyncio.to_thread(run_episode, episode, self._orchestrators.get(row.name), self._runner.names())
         applied = self._store.apply(commit, now)
         log.debug(

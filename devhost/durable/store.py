@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from devhost.durable import children, history, writes
+from devhost.durable import children, entity_store, history, writes
 from devhost.durable.db import Database, Transaction
 from devhost.durable.history import Event
 from devhost.durable.records import ACTIVE, RUNNABLE, Commit, InstanceRow, Message, WorkItem
@@ -89,6 +89,11 @@ class Store(Database):
                 writes.append(t, instance_id, [history.execution_resumed(now, reason)])
             return bool(changed)
 
+    def parent_of(self, instance_id: str) -> str | None:
+        """The instance id of the orchestration waiting on this sub-orchestration, if any."""
+        found = self.rows("SELECT parent_id FROM {parents} WHERE instance_id = ?", instance_id)
+        return str(found[0][0]) if found else None
+
     def purge(self, instance_id: str) -> bool:
         """Delete the instance with its history and pending work; False if it did not exist."""
         with self.tx() as t:
@@ -158,9 +163,11 @@ class Store(Database):
 
 
 def _children(t: Transaction, commit: Commit, now: datetime) -> None:
-    """Start the sub-orchestrations the episode scheduled; a final episode reports to its own parent."""
+    """Start the sub-orchestrations and queue the entity operations of the episode; a final one reports up."""
     if commit.status in ACTIVE:
         for child in commit.children:
             children.start(t, commit.instance_id, child, now)
+        for op in commit.entity_ops:
+            entity_store.enqueue(t, op)
     else:
         children.report(t, commit.instance_id, commit.status, commit.output_json, now)

@@ -16,6 +16,11 @@ def orchestrator_handlers(orchestrators: Mapping[str, DurableFunction]) -> dict[
     return {name: entry.function.func for name, entry in orchestrators.items()}
 
 
+def entity_handlers(entities: Mapping[str, DurableFunction]) -> dict[str, Callable[..., Any]]:
+    """Lowercased entity name → the registered Entity handle (called with the EntityContext)."""
+    return {name: entry.function.func for name, entry in entities.items()}
+
+
 def activity_handlers(activities: Mapping[str, DurableFunction]) -> dict[str, Callable[..., Any]]:
     """Durable name → a one-argument callable binding the decoded input to the trigger parameter."""
     return {name: _bind_activity(entry.function) for name, entry in activities.items()}

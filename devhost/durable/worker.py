@@ -40,7 +40,9 @@ class ActivityOutput:
     details: str | None = None
 
 
-def orchestrator_body(instance_id: str, input_json: str | None, events: list[Event], replaying: bool) -> str:
+def orchestrator_body(
+    instance_id: str, input_json: str | None, events: list[Event], replaying: bool, parent_id: str | None = None
+) -> str:
     """The orchestration trigger payload (context.body) the extension sends for one episode."""
     return json.dumps(
         {
@@ -48,7 +50,7 @@ def orchestrator_body(instance_id: str, input_json: str | None, events: list[Eve
             "input": input_json,
             "instanceId": instance_id,
             "isReplaying": replaying,
-            "parentInstanceId": None,
+            "parentInstanceId": parent_id,
             "upperSchemaVersion": 1,
             "upperSchemaVersionNew": 2,
             "longRunningTimerIntervalDuration": LONG_TIMER_INTERVAL,

@@ -101,7 +101,10 @@ class GatePolicy:
         for name, profile_weights in self.profiles.items():
             if MetricWeights.from_mapping(profile_weights).as_dict() == full:
                 return full, name  # the profile's own weights, spelled out (what the UI sends)
-        problems.update(_weight_problems(full))
+        refused = _weight_problems(full)
+        if refused:  # each metric named, and the field itself for clients that show one message per field
+            problems.update(refused)
+            problems.setdefault("metric_weights", "the gate policy refuses " + ", ".join(sorted(refused)))
         if not self.allow_custom_weights:
             problems.setdefault(
                 "metric_weights",

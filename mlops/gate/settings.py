@@ -1,4 +1,4 @@
-"""The gate policy from app settings (GATE_*, APPROVALS_REQUIRED); mlops.settings wraps the errors."""
+"""The gate policy from app settings (GATE_*; APPROVALS_REQUIRED is read by mlops.settings, which wraps the errors)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,15 @@ from mlops.gate.policy import GatePolicy, default_profiles
 
 
 class GateSettingsError(ValueError):
-    """A GATE_* or APPROVALS_REQUIRED setting is malformed; the message names it."""
+    """A GATE_* setting is malformed; the message names it."""
 
 
-def gate_policy_from_env(values: Mapping[str, str]) -> GatePolicy:
+def gate_policy_from_env(values: Mapping[str, str], approvals_required: int = 1) -> GatePolicy:
     """GATE_THRESHOLD_FLOOR (0.7), GATE_WEIGHT_PROFILES (JSON {name: {metric: weight}}; empty: built-in),
-    GATE_DEFAULT_PROFILE (default), GATE_ALLOW_CUSTOM_WEIGHTS (false), APPROVALS_REQUIRED (1)."""
+    GATE_DEFAULT_PROFILE (default), GATE_ALLOW_CUSTOM_WEIGHTS (false); N approvals as settings read it."""
     floor = _number("GATE_THRESHOLD_FLOOR", values.get("GATE_THRESHOLD_FLOOR"), 0.7)
     if not 0.0 <= floor <= 1.0:
         raise GateSettingsError(f"setting GATE_THRESHOLD_FLOOR must lie in [0, 1], got {floor}")
-    approvals = _number("APPROVALS_REQUIRED", values.get("APPROVALS_REQUIRED"), 1)
-    if approvals != int(approvals) or approvals < 1:
-        raise GateSettingsError(f"setting APPROVALS_REQUIRED must be an integer >= 1, got {approvals}")
     allow = (values.get("GATE_ALLOW_CUSTOM_WEIGHTS") or "false").strip().lower()
     if allow not in {"true", "false"}:
         raise GateSettingsError(f"setting GATE_ALLOW_CUSTOM_WEIGHTS must be true or false, got {allow!r}")
@@ -30,10 +27,10 @@ def gate_policy_from_env(values: Mapping[str, str]) -> GatePolicy:
             profiles=_profiles(values.get("GATE_WEIGHT_PROFILES") or ""),
             default_profile=values.get("GATE_DEFAULT_PROFILE") or "default",
             allow_custom_weights=allow == "true",
-            approvals_required=int(approvals),
+            approvals_required=approvals_required,
         )
     except ValueError as exc:
-        raise GateSettingsError(f"gate policy (GATE_*, APPROVALS_REQUIRED): {exc}") from exc
+        raise GateSettingsError(f"gate policy (GATE_*): {exc}") from exc
 
 
 def _number(name: str, raw: str | None, default: float) -> float:

@@ -1,20 +1,24 @@
-"""The operator use cases behind ``/api/operations/deadletters``: each one audited with who did it."""
+"""The operator use cases behind ``/api/operations/deadletters``: each one audited with who did it.
+
+Callers hold the app role ``operator`` (OPERATOR_ROLE), checked by the HTTP trigger."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
-from mlops.operations.access import Actor
 from mlops.operations.deadletters import SUBSCRIPTIONS, DeadLetter, DeadLetterQueues
 from mlops.store import RunNotFound
+
+OPERATOR_ROLE = "operator"
 
 
 def _queues(svc: Services) -> DeadLetterQueues:
     return DeadLetterQueues(svc.publisher.client, svc.publisher.topic)
 
 
-async def list_dead_letters(svc: Services, actor: Actor, subscription: str | None) -> list[DeadLetter]:
+async def list_dead_letters(svc: Services, actor: Principal, subscription: str | None) -> list[DeadLetter]:
     """Every dead-lettered message (of one subscription, or of all), with its reason; audited."""
     found: list[DeadLetter] = []
     for name in [subscription] if subscription else SUBSCRIPTIONS:
@@ -24,7 +28,9 @@ async def list_dead_letters(svc: Services, actor: Actor, subscription: str | Non
     return found
 
 
-async def redrive(svc: Services, actor: Actor, subscription: str, sequence_numbers: Sequence[int]) -> list[DeadLetter]:
+async def redrive(
+    svc: Services, actor: Principal, subscription: str, sequence_numbers: Sequence[int]
+) -> list[DeadLetter]:
     """Re-drive the chosen messages; the action is audited, and so is each re-driven run's message."""
     done = await _queues(svc).redrive(subscription, sequence_numbers)
     outcome = {"redriven": [d.sequence_number for d in done], "run_ids": sorted({d.run_id for d in done if d.run_id})}
@@ -36,7 +42,7 @@ async def redrive(svc: Services, actor: Actor, subscription: str, sequence_numbe
     return done
 
 
-async def _note_on_run(svc: Services, actor: Actor, letter: DeadLetter) -> None:
+async def _note_on_run(svc: Services, actor: Principal, letter: DeadLetter) -> None:
     message = (
         f"{letter.event_type or 'message'} re-driven from {letter.subscription}'s dead-letter queue by {actor.name}"
     )

@@ -96,12 +96,17 @@ class OutboxQueries:
                 sent += 1
         return sent
 
-    async def requeue_messages(self, message_ids: Sequence[str]) -> int:
-        """Mark sent messages unsent again (the sweeper re-publishes a stuck run's ``run.created``)."""
+    async def copy_message(self, message_id: str, new_id: str) -> bool:
+        """Add an unsent copy of a message under ``new_id`` (the sweeper re-publishes a stuck run's
+        ``run.created``: a new id, so duplicate detection does not drop it); False when there is no original."""
         result = await self._pool.execute(
-            "UPDATE outbox SET sent_at = NULL WHERE message_id = ANY($1::text[])", list(message_ids)
+            "INSERT INTO outbox (message_id, topic, event_type, run_id, body, application_properties)"
+            " SELECT $2, topic, event_type, run_id, body, application_properties FROM outbox WHERE message_id = $1"
+            " ON CONFLICT (message_id) DO NOTHING",
+            message_id,
+            new_id,
         )
-        return int(result.split()[-1])
+        return int(result.split()[-1]) == 1
 
     async def unsent_messages(self, older_than_s: float = 0.0) -> list[OutboxMessage]:
         """Messages not yet published, created at least ``older_than_s`` seconds ago, oldest first."""

@@ -11,6 +11,9 @@ import httpx
 from tests.e2e.conftest import Api
 from tests.fixtures.services import migrated_store
 
+# Any status after pending: the orchestration started and recorded its first stage.
+STARTED = {"loading", "training", "evaluating", "awaiting_approval", "completed", "failed"}
+
 
 def _run_timer(api: Api, name: str) -> None:
     reply = httpx.post(f"{api.devhost.base_url}/admin/functions/{name}", timeout=120)
@@ -45,8 +48,7 @@ def test_a_run_created_while_the_broker_is_down_is_started_by_the_relay(
     assert _outbox_sent(stack_env["DATABASE_URL"], run_id) == [False]
     _run_timer(api, "relay_outbox")
     assert _outbox_sent(stack_env["DATABASE_URL"], run_id) == [True]
-    run = api.wait_for(run_id, {"completed", "failed"})
-    assert (run["status"], run["decision"]) == ("completed", "rejected")
+    assert api.wait_for(run_id, STARTED)["orchestration"] is not None
 
 
 def test_a_run_pending_with_its_message_gone_is_republished_by_the_sweeper(
@@ -64,5 +66,4 @@ def test_a_run_pending_with_its_message_gone_is_republished_by_the_sweeper(
         _run_timer(api, "relay_outbox")
         assert api.run(run_id)["status"] == "pending"
         _run_timer(api, "sweep_pending_runs")
-        run = api.wait_for(run_id, {"completed", "failed"})
-    assert (run["status"], run["decision"]) == ("completed", "rejected")
+        assert api.wait_for(run_id, STARTED)["orchestration"] is not None

@@ -32,3 +32,8 @@ def test_a_failed_child_is_retried_after_its_interval(durable: Durable) -> None:
     durable.host.advance(minutes=1)
     done = durable.status("r1")
     assert (done["runtimeStatus"], done["output"]) == ("Completed", "child succeeded on run 2"), started
+
+
+def test_a_child_sees_its_parent_instance_id(durable: Durable) -> None:
+    durable.start("parent_of_reporter", instance_id="the-parent")
+    assert durable.status("the-parent")["output"] == "the-parent"

@@ -75,15 +75,17 @@ async def test_enqueueing_the_same_message_twice_keeps_one_row(run_store: RunSto
     assert [m.event_type for m in await run_store.unsent_messages()] == ["run.created", "run.failed"]
 
 
-async def test_requeue_makes_a_sent_row_unsent_again(run_store: RunStore) -> None:
+async def test_a_copy_under_a_new_id_is_unsent_and_keeps_the_body(run_store: RunStore) -> None:
     run_id = await _store_with_run(run_store)
 
     async def publish(message: OutboxMessage) -> None:
         return None
 
     await run_store.relay_outbox(publish)
-    assert await run_store.requeue_messages([f"{run_id}:run.created"]) == 1
-    assert [m.run_id for m in await run_store.unsent_messages()] == [run_id]
+    assert await run_store.copy_message(f"{run_id}:run.created", f"{run_id}:run.created:sweep-1")
+    assert not await run_store.copy_message("no-such-message", "copy")
+    (copy,) = await run_store.unsent_messages()
+    assert (copy.message_id, copy.event_type, copy.run_id) == (f"{run_id}:run.created:sweep-1", "run.created", run_id)
 
 
 async def test_stale_pending_runs_are_those_pending_longer_than_the_threshold(run_store: RunStore) -> None:

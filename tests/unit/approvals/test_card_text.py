@@ -5,7 +5,7 @@ from mlops.cards import render_card
 
 
 def test_a_markdown_link_in_a_comment_is_not_a_link() -> None:
-    assert escape_card_text("[Approve](https://evil.example)") == r"\[Approve\]\(https://evil.example\)"
+    assert escape_card_text("[Approve](https://evil.example)") == r"\[Approve\](https://evil.example)"
 
 
 def test_a_newline_cannot_start_a_forged_line() -> None:
@@ -26,4 +26,4 @@ def test_emphasis_is_escaped_but_names_and_ids_stay_readable() -> None:
 def test_card_facts_carry_the_escaped_text() -> None:
     card = render_card("go_prod", "r1", {"comment": "see [here](https://evil.example)"}, "https://run")
     facts = {fact["title"]: fact["value"] for fact in card["body"][1]["facts"]}
-    assert facts["Comment"] == r"see \[here\]\(https://evil.example\)"
+    assert facts["Comment"] == r"see \[here\](https://evil.example)"

@@ -158,8 +158,11 @@ def test_the_fan_in_waits_for_the_scoring_job_then_merges_the_batches_in_row_ord
 def test_a_failed_scoring_job_fails_the_run_with_its_reason_and_no_fan_in():
     failed = {"succeeded": False, "reason": "error: judge unreachable"}
     state = replay(HANDLER, _scoring().episode(history.event_raised(START, "ScoringCompleted", json.dumps(failed))))
-    message = "scoring job failed: error: judge unreachable"
-    assert state["customStatus"] == {"status": "failed", "message": message, "version": ""}
+    assert state["customStatus"] == {
+        "status": "failed",
+        "message": "scoring job failed: error: judge unreachable",
+        "version": "",
+    }
     assert "evaluate_model" not in [a.name for a in scheduled(state)]
 
 

@@ -67,10 +67,10 @@ def counter(context: df.DurableOrchestrationContext):
 
 @bp.orchestration_trigger(context_name="context")
 def uuids(context: df.DurableOrchestrationContext):
-    """Two new_uuid values, taken before and after an activity (replay must give the same ones)."""
+    """Two new_uuid values around an activity fed the first: its result shows the first episode's value."""
     first = str(context.new_uuid())
-    yield context.call_activity("greet", "x")
-    return [first, str(context.new_uuid())]
+    greeting = yield context.call_activity("greet", first)
+    return [first, str(context.new_uuid()), greeting]
 
 
 @bp.orchestration_trigger(context_name="context")

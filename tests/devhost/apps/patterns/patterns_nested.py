@@ -33,6 +33,18 @@ def parent_with_retry(context: df.DurableOrchestrationContext):
 
 
 @bp.orchestration_trigger(context_name="context")
+def parent_of_reporter(context: df.DurableOrchestrationContext):
+    """A child that reports the parent instance id it sees."""
+    return (yield context.call_sub_orchestrator("reporter"))
+
+
+@bp.orchestration_trigger(context_name="context")
+def reporter(context: df.DurableOrchestrationContext):
+    yield context.call_activity("count_child_run", context.instance_id)
+    return context.parent_instance_id
+
+
+@bp.orchestration_trigger(context_name="context")
 def failing_child(context: df.DurableOrchestrationContext):
     yield context.call_activity("fail", "kaput")
 
