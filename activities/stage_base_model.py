@@ -9,8 +9,8 @@ import azure.durable_functions as df
 
 from mlops import telemetry
 from mlops.bootstrap import services
-from mlops.payloads import LoadModelRequest
-from mlops.staging import needs_job, plan_staging
+from mlops.payloads import LoadModelRequest, PermanentFailure
+from mlops.staging import StagingRefused, needs_job, plan_staging
 
 bp = df.Blueprint()
 
@@ -19,10 +19,13 @@ bp = df.Blueprint()
 @telemetry.traced_activity
 async def stage_base_model(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the staged location and the staging job's name (None: already staged); the weights never
-    pass through this instance. A ``blob://`` id without a model raises StagingRefused."""
+    pass through this instance. A ``blob://`` id without a model is a PermanentFailure (no retry helps)."""
     request = LoadModelRequest.model_validate(payload)
     svc = await services()
-    plan = await asyncio.to_thread(plan_staging, request.model_id, svc.blob)
+    try:
+        plan = await asyncio.to_thread(plan_staging, request.model_id, svc.blob)
+    except StagingRefused as exc:
+        return PermanentFailure(permanent_failure=str(exc)).to_json()
     if not await asyncio.to_thread(needs_job, request.model_id, plan, svc.blob):
         return plan.to_json()
     job_name = await asyncio.to_thread(svc.training.stage, request.run_id, request.model_id, plan)

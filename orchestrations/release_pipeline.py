@@ -23,7 +23,7 @@ from mlops.payloads import (
 )
 from orchestrations.approval_wait import await_approval
 from orchestrations.evaluation_fanout import evaluate
-from orchestrations.steps import Steps, call, failure_reason, finish, record
+from orchestrations.steps import Steps, call, checked, failure_reason, finish, record
 from orchestrations.training_wait import await_job, run_job
 
 bp = df.Blueprint()
@@ -113,9 +113,8 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
 
 def _load_base_model(context: df.DurableOrchestrationContext, run: PipelineInput) -> Steps:
     """Stage the base model in Blob (a job, unless it is there already) and register it (``lifecycle=new``)."""
-    plan = StagingPlan.model_validate(
-        (yield call(context, "stage_base_model", LoadModelRequest(run_id=run.run_id, model_id=run.model_id)))
-    )
+    request = LoadModelRequest(run_id=run.run_id, model_id=run.model_id)
+    plan = StagingPlan.model_validate(checked((yield call(context, "stage_base_model", request))))
     if plan.job_name is not None:
         yield from await_job(context, run, "stage", TrainingSubmitted(job_name=plan.job_name))
     tags = {"lifecycle": "new", "run_id": run.run_id, "source": run.model_id}

@@ -22,7 +22,7 @@ def test_a_multi_batch_evaluation_stores_the_results_of_one_batch(
     with devhost_factory(EVAL_BATCH_SIZE="16") as devhost:  # the 40 eval rows: batches of 16, 16 and 8
         api = Api(devhost)
         run_id = api.start_run(str(tiny_model), task_type="evaluate", ml_score_threshold=1.0)
-        run = api.wait_for(run_id, {"completed", "failed"})
+        run = api.wait_for(run_id, {"completed", "failed"}, timeout=600)
         samples = api.get(f"/runs/{run_id}/samples?limit=100").json()["samples"]
     assert (run["status"], run["decision"]) == ("completed", "rejected"), run
     [evaluated] = [e for e in run["events"] if "report" in (e["details"] or {})]

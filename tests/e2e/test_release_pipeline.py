@@ -42,7 +42,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
     failing = api.start_run(str(_broken_model(tiny_model, tmp_path)))
 
     for run_id in (approved, declined):
-        run = api.wait_for(run_id, {"awaiting_approval", "failed"})
+        run = api.wait_for(run_id, {"awaiting_approval", "failed"}, timeout=900)  # 4 runs' jobs share 2 cores
         assert run["status"] == "awaiting_approval", run
         assert set(run["results"]) >= {"exact_match", "rouge_l", "semantic_similarity"}
         assert run["ml_score"] is not None and run["orchestration"]["custom_status"]["status"] == "awaiting_approval"
@@ -72,7 +72,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
     rejected = api.wait_for(declined, {"completed", "failed"})
     assert (rejected["status"], rejected["decision"]) == ("completed", "rejected")
 
-    gated = api.wait_for(below, {"completed", "failed"})
+    gated = api.wait_for(below, {"completed", "failed"}, timeout=600)
     assert (gated["status"], gated["decision"]) == ("completed", "rejected")
     assert "awaiting_approval" not in _statuses(gated) and "rejected card" in _cards(gated)
     assert "< threshold 1.0" in gated["events"][-1]["message"]
@@ -84,7 +84,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
 
 def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
     run_id = api.start_run(str(tiny_model), ml_score_threshold=0.0)
-    api.wait_for(run_id, {"awaiting_approval"})
+    api.wait_for(run_id, {"awaiting_approval"}, timeout=600)
     api.devhost.advance(hours=71)
     assert api.run(run_id)["status"] == "awaiting_approval"
     api.devhost.advance(hours=2)

@@ -62,6 +62,15 @@ def test_a_staging_failure_after_its_retries_ends_the_run_failed_with_the_reason
     assert json.loads(failing[-1].input or "")["status"] == "failed"
 
 
+def test_a_model_id_that_cannot_be_staged_fails_the_run_at_once_with_its_reason():
+    reason = "cannot fetch base model 'blob://model-outputs/x': no config.json under that blob path"
+    builder = _builder().episode(history.task_completed(START, 0, "null"))
+    refused = json.dumps(PermanentFailure(permanent_failure=reason).to_json())
+    state = replay(HANDLER, builder.episode(history.task_completed(START, 1, refused)))
+    assert state["customStatus"] == {"status": "failed", "message": reason, "version": ""}
+    assert [a.name for a in scheduled(state)].count("stage_base_model") == 1
+
+
 STAGED = {"name": "model", "uri": "blob://model-outputs/base/model-1234abcd"}
 
 
