@@ -155,7 +155,7 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "weight_profile": run.weight_profile,
         "policy_version": run.policy_version,
         "failure_reason": run.failure_reason,
-        "created_by": run.created_by,
+        "created_by": run.created_by,  # the UI offers Approve to anyone else but this requester
         "created_by_oid": run.created_by_oid,
         "approvals_required": run.approvals_required,
         "created_at": run.created_at.isoformat(),

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.chaos.driver import execute, headers, prepare, settle
+from bench.chaos.driver import execute, headers, prepare, settle, status
 from bench.chaos.invariants import observe
 from bench.chaos.processes import Stack
 from bench.chaos.schedule import plan
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         model = prepare(stack, state / "models")
         runs, struck = execute(stack, steps, model)
         done = settle(stack, runs, args.settle)
-        seen = observe(stack.origin, headers(stack), stack.env, runs)
+        auth = headers(stack)
+        seen = observe({r: str(status(stack, auth, r)) for r in runs}, stack.origin, stack.env)
     finally:
         stack.stop()
     injected = len(list(faults_dir.iterdir())) if faults_dir.exists() else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from pathlib import Path
@@ -69,9 +70,15 @@ def _start_run(stack: Stack, model: Path, threshold: float) -> str:
         "task_type": "evaluate",
         "ml_score_threshold": threshold,
     }
-    reply = httpx.post(f"{stack.origin}/api/runs", json=body, headers=headers(stack), timeout=120)
-    reply.raise_for_status()
-    return str(reply.json()["run_id"])
+    for _ in range(5):  # a pooled connection broken by a restart fails one request: nothing was written then
+        try:
+            reply = httpx.post(f"{stack.origin}/api/runs", json=body, headers=headers(stack), timeout=120)
+        except httpx.TransportError:
+            reply = None
+        if reply is not None and reply.status_code == 202:
+            return str(reply.json()["run_id"])
+        time.sleep(3)
+    raise RuntimeError(f"POST /api/runs kept failing: {None if reply is None else reply.text}")
 
 
 def _strike(stack: Stack, step: Step) -> None:
@@ -89,6 +96,15 @@ def _strike(stack: Stack, step: Step) -> None:
         stack.restart_postgres(step.value)
 
 
+def status(stack: Stack, auth: dict[str, str], run_id: str) -> str | None:
+    """The run's status, None while the API cannot answer."""
+    try:
+        reply = httpx.get(f"{stack.origin}/api/runs/{run_id}", headers=auth, timeout=60)
+    except httpx.TransportError:
+        return None
+    return str(reply.json()["status"]) if reply.status_code == 200 else None
+
+
 def settle(stack: Stack, runs: list[str], timeout_s: float) -> bool:
     """Wait until every run is terminal or awaits approval, running the outbox relay and the sweeper every
     30 s as their timers would (their schedules are minutes apart); False on timeout."""
@@ -98,9 +114,9 @@ def settle(stack: Stack, runs: list[str], timeout_s: float) -> bool:
         nonlocal last_timers
         if time.monotonic() - last_timers > 30:
             for name in ("relay_outbox", "sweep_pending_runs"):
-                httpx.post(f"{stack.origin}/admin/functions/{name}", timeout=300)
+                with contextlib.suppress(httpx.TransportError):
+                    httpx.post(f"{stack.origin}/admin/functions/{name}", timeout=300)
             last_timers = time.monotonic()
-        statuses = [httpx.get(f"{stack.origin}/api/runs/{r}", headers=auth, timeout=60).json()["status"] for r in runs]
-        return all(s in SETTLED for s in statuses)
+        return all(status(stack, auth, r) in SETTLED for r in runs)
 
     return wait_until(settled, timeout_s, interval=5.0)
