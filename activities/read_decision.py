@@ -16,14 +16,17 @@ bp = df.Blueprint()
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def read_decision(payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The recorded decision, or None when none is recorded (an event raised around the API is ignored)."""
+    """The recorded decision, or None when none is recorded (an event raised around the API is ignored);
+    when N approvals released the run, ``approver`` names them all."""
     query = DecisionQuery.model_validate(payload)
-    record = await (await services()).store.get_approval(query.run_id)
+    store = (await services()).store
+    record = await store.get_approval(query.run_id)
     if record is None:
         return None
+    approvers = [v.approver for v in await store.list_votes(query.run_id) if v.decision == record.decision]
     decision = ApprovalDecision(
         decision="approve" if record.decision == "approve" else "reject",
-        approver=record.approver,
+        approver=", ".join(approvers) if record.decision == "approve" and approvers else record.approver,
         comment=record.comment,
         via=record.via,
         decided_at=record.decided_at.isoformat(),

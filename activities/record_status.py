@@ -26,6 +26,8 @@ async def record_status(payload: dict[str, Any]) -> None:
 
 async def _record(update: StatusUpdate) -> None:
     store = (await services()).store
+    if update.decision == "expired":  # the deadline's side of the run's one outcome (mlops.store.approvals)
+        await store.close_approval(update.run_id)
     # One primary-key read: the stage this transition closes and when the run entered it (updated_at is
     # written by transitions only), so its duration is known without another column.
     before = await store.get_run(update.run_id)

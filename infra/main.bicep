@@ -456,6 +456,7 @@ module roles 'modules/role-assignments.bicep' = {
     registryName: registry.outputs.name
     functionPrincipalId: functionApp.outputs.principalId
     computePrincipalId: mlWorkspace.outputs.computePrincipalId
+    cpuComputePrincipalId: mlWorkspace.outputs.cpuComputePrincipalId
     workspacePrincipalId: mlWorkspace.outputs.workspacePrincipalId
     uiPrincipalId: containerApps.outputs.uiPrincipalId
   }

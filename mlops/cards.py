@@ -29,6 +29,7 @@ _LABELS: Final = {
     "ml_score": "MLScore",
     "threshold": "Threshold",
     "started_by": "Started by",
+    "approvals": "Approvals",
     "deadline": "Decide before",
     "decided_by": "Decided by",
     "decided_at": "Decided at",

@@ -1,9 +1,8 @@
-"""Run use cases behind the HTTP API: create a run, decide an approval, and the run's public view."""
+"""Run use cases behind the HTTP API: create a run and the run's public view (deciding: mlops.approvals.decide)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mlops import events
@@ -12,22 +11,12 @@ from mlops.bootstrap import Services
 from mlops.gate import PolicyViolation
 from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
-from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest
-from mlops.store import ApprovalRecord, NewRun, RunRecord, RunStore
-
-RaiseEvent = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+from mlops.requests import InvalidRequest, RunRequest
+from mlops.store import NewRun, RunRecord, VoteRecord
 
 
 class UnknownDataset(LookupError):
     """The run names a dataset that is not registered."""
-
-
-class RunNotFound(LookupError):
-    """No run has that id."""
-
-
-class NotAwaitingApproval(RuntimeError):
-    """The run is in a status where no decision can be taken."""
 
 
 async def create_run(svc: Services, request: RunRequest, created_by: Principal) -> RunRecord:
@@ -72,43 +61,14 @@ async def create_run(svc: Services, request: RunRequest, created_by: Principal) 
         gate_policy=policy.snapshot(),
         policy_version=policy.version,
         weight_profile=choice.profile,
+        created_by_oid=created_by.oid,
+        approvals_required=policy.approvals_required,
     )
 
     created = events.LifecycleEvent(events.RUN_CREATED, run_id, pipeline.to_json(), task_type=request.task_type)
     message = outbox_message(created, svc.settings.servicebus_topic)
     record = await svc.store.create_run(new_run, outbox=[message])
     await OutboxRelay(svc.store, svc.publisher).publish_now([message.message_id])
-    return record
-
-
-async def decide(
-    svc: Services, run_id: str, request: ApprovalRequest, approver: Principal, raise_event: RaiseEvent, via: str = "api"
-) -> ApprovalRecord:
-    """Record the decision once, then raise ``ApprovalDecision``; a failed delivery withdraws the record."""
-    return await record_and_raise(svc.store, run_id, request, approver, raise_event, via)
-
-
-async def record_and_raise(
-    store: RunStore, run_id: str, request: ApprovalRequest, approver: Principal, raise_event: RaiseEvent, via: str
-) -> ApprovalRecord:
-    """``decide`` over the store alone (the decision link's flow shares it)."""
-    run = await store.get_run(run_id)
-    if run is None:
-        raise RunNotFound(run_id)
-    if run.status != "awaiting_approval":
-        raise NotAwaitingApproval(f"run {run_id} is {run.status}, not awaiting approval")
-    record = await store.record_approval(run_id, request.decision, approver.name, request.comment, via)
-    payload = {
-        "decision": request.decision,
-        "approver": approver.name,
-        "comment": request.comment,
-        "via": via,
-    }
-    try:
-        await raise_event(run_id, "ApprovalDecision", payload)
-    except Exception:
-        await store.withdraw_approval(run_id)
-        raise
     return record
 
 
@@ -120,6 +80,7 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
     results = await svc.store.get_results(run_id)
     run_events = await svc.store.list_events(run_id)
     approval = await svc.store.get_approval(run_id)
+    votes = await svc.store.list_votes(run_id)
     view = run_summary(run)
     view.update(
         results={name: value for name, value in results.items() if "." not in name},
@@ -130,10 +91,11 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
                 "at": e.at.isoformat(),
                 "message": e.message,
                 "kind": e.kind,
-                "details": e.details,
+                "details": _public_details(e.kind, e.details),
             }
             for e in run_events
         ],
+        approvals=_approvals(run, votes),
         approval=None
         if approval is None
         else {
@@ -147,6 +109,34 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
         gate_policy=run.gate_policy,
     )
     return view
+
+
+def _public_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
+    """What the API shows of an event: a card's signed Approve/Reject URLs are a credential, so never."""
+    if kind == "card":
+        return {k: v for k, v in details.items() if k != "card"}
+    return details
+
+
+def _approvals(run: RunRecord, votes: list[VoteRecord]) -> dict[str, Any]:
+    """Who decided what so far, and "1 of 2 approvals"."""
+    approved = sum(1 for vote in votes if vote.decision == "approve")
+    return {
+        "required": run.approvals_required,
+        "approved": approved,
+        "summary": f"{approved} of {run.approvals_required} approvals",
+        "votes": [
+            {
+                "approver": v.approver,
+                "approver_oid": v.approver_oid,
+                "decision": v.decision,
+                "comment": v.comment,
+                "via": v.via,
+                "decided_at": v.decided_at.isoformat(),
+            }
+            for v in votes
+        ],
+    }
 
 
 def run_summary(run: RunRecord) -> dict[str, Any]:
@@ -165,6 +155,9 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
         "weight_profile": run.weight_profile,
         "policy_version": run.policy_version,
         "failure_reason": run.failure_reason,
+        "created_by": run.created_by,  # the UI offers Approve to anyone else but this requester
+        "created_by_oid": run.created_by_oid,
+        "approvals_required": run.approvals_required,
         "created_at": run.created_at.isoformat(),
         "updated_at": run.updated_at.isoformat(),
     }

@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerPro
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter
 
 from mlops import faults
+from mlops.redaction import UrlRedactingSpanProcessor
 
 RUN_ID = "mlops.run_id"
 STATUS = "mlops.status"
@@ -84,6 +85,7 @@ def configure(config: TelemetryConfig, *, exporter: SpanExporter | None = None) 
     else:
         provider = TracerProvider(resource=_resource(config))
         provider.add_span_processor(RunIdSpanProcessor())
+        provider.add_span_processor(UrlRedactingSpanProcessor())
         for span_exporter in [exporter] if exporter is not None else local_exporters(config):
             provider.add_span_processor(SimpleSpanProcessor(span_exporter))
         trace.set_tracer_provider(provider)
@@ -103,7 +105,7 @@ def _configure_azure_monitor(config: TelemetryConfig) -> None:
     options: dict[str, Any] = {
         "connection_string": config.appinsights_connection_string,
         "resource": _resource(config),
-        "span_processors": [RunIdSpanProcessor()],
+        "span_processors": [RunIdSpanProcessor(), UrlRedactingSpanProcessor()],
         "logger_name": INSTRUMENTATION,
     }
     if config.entra_auth:

@@ -58,6 +58,7 @@ def await_approval(
         "awaiting_approval",
         f"{score}; awaiting approval until {deadline.isoformat()}",
         ml_score=evaluation.ml_score,
+        approval_deadline=deadline.isoformat(),
     )
     approval = yield from _decision(context, run, facts, deadline)
     if approval is None:

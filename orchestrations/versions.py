@@ -6,8 +6,11 @@ Wherever the recorded sequence changes, the orchestrator branches on it and keep
 the instances still in flight (``if before(context, V2): <old steps> else: <new steps>``).
 
 Versions (each has golden histories in tests/fixtures/histories/<version>/ that CI replays):
-  1.0  load → [finetune: train job → register] → generate job (evaluate) → evaluation fan-out →
-       gate → approval card → decision or 72 h expiry (48 h reminder) → tag, event, card.
+  1.0  (main on 2026-12-02, heavy steps as jobs) stage base model [staging job] → register →
+       [finetune: training job → register] or [evaluate: answer-generation job] → plan → scoring job →
+       merge (evaluate_model) → gate → approval card → decision or 72 h expiry (48 h reminder) →
+       tag, event, card. Any failure: status, event, card. A run without a version started
+       before versioning (and before the jobs): drain those before the first 1.0 deploy.
 
 Changing the sequence (an activity, timer or wait added, removed, renamed or reordered): add the next
 version here, make CURRENT that version and host.json's defaultVersion the same, branch as above, and

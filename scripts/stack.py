@@ -131,6 +131,7 @@ def start_ui(env: dict[str, str]) -> None:
     if _ui_running():
         return
     ui_env = {**env, "API_URL": API, "PYTHONPATH": str(ROOT), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    ui_env["LOCAL_IDENTITY_URL"] = API.removesuffix("/api")  # the UI's sign-in: devhost's local identity provider
     command = [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", "8501"]
     with UI_LOG.open("ab") as log:

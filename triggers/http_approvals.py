@@ -1,8 +1,9 @@
 """The decision page behind Teams card buttons: GET shows it (no side effect), POST confirms the decision.
 
 The signed token in the URL binds run, decision, model version and deadline, but is not enough alone: the
-caller must be a signed-in approver (browsers without a session go to the sign-in page and come back).
-Browsers get HTML, API clients asking for JSON get the same statuses with JSON bodies.
+caller must be a signed-in approver who did not start the run (browsers without a session go to the
+sign-in page and come back), and the POST must carry the page's CSRF token. Browsers get HTML (never in a
+frame), API clients asking for JSON get the same statuses with JSON bodies.
 """
 
 from __future__ import annotations
@@ -13,68 +14,70 @@ from urllib.parse import parse_qs, quote
 import azure.durable_functions as df
 import azure.functions as func
 
-from mlops.approvals import page
+from mlops.approvals import decide, page
 from mlops.approvals.flow import LinkRefused, confirm_link, open_link
 from mlops.approvals.identity import APPROVER
 from mlops.approvals.tokens import TokenError
 from mlops.bootstrap import services
-from mlops.store import AlreadyDecided, ApprovalRecord
+from mlops.store import AlreadyDecided, ApprovalRecord, Ballot
 from triggers.http_identity import caller, refusal
 from triggers.http_responses import error, json_response
 
 bp = df.Blueprint()
-_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "frame-ancestors 'none'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+}
 
 
 @bp.route(route="approvals/{token}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 async def show_approval(req: func.HttpRequest) -> func.HttpResponse:
-    """200 with the run summary and a confirm form; 409 if already decided; 400/403/404/410 bad links."""
+    """200 with the run summary and a confirm form; 302 to sign in; 403 not an approver or the requester
+    approving; 409 already decided; 400/403/404/410 bad or late links."""
     refused = await _signed_in_approver(req)
     if refused is not None:
         return refused
     svc = await services()
+    token, principal = req.route_params.get("token", ""), caller(req)
     try:
-        opened = await open_link(
-            svc.store, svc.settings.approval_signing_keys, req.route_params.get("token", ""), datetime.now(UTC)
-        )
+        opened = await open_link(svc.store, svc.settings.approval_signing_keys, token, principal, datetime.now(UTC))
     except (TokenError, LinkRefused) as exc:
         return _refused(req, exc)
     if opened.prior is not None:
         return _already(req, opened.prior)
     if _wants_json(req):
         claims = opened.claims
-        return json_response(
-            {"run_id": claims.run_id, "decision": claims.decision, "expires_at": claims.expires_at.isoformat()}
-        )
-    return _html(page.confirm_page(opened, caller(req).name), 200)
+        body = {"run_id": claims.run_id, "decision": claims.decision, "expires_at": claims.expires_at.isoformat()}
+        return json_response(body | {"csrf": opened.csrf}, headers=_HEADERS)
+    return _html(page.confirm_page(opened, principal.name), 200)
 
 
 @bp.route(route="approvals/{token}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @bp.durable_client_input(client_name="client")
 async def confirm_approval(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    """202 once the link's decision is recorded and raised; 409 replayed/already decided; 4xx bad links."""
+    """202 once the signed-in approver's vote is recorded (raised when it decides the run); 403 without the
+    page's CSRF token; 409 replayed/already decided/already voted; 410 after the deadline; 4xx bad links."""
     refused = await _signed_in_approver(req)
     if refused is not None:
         return refused
     form = {k: v[0].strip() for k, v in parse_qs(req.get_body().decode("utf-8", "replace")).items() if v}
     svc = await services()
+    token, keys = req.route_params.get("token", ""), svc.settings.approval_signing_keys
     try:
-        record = await confirm_link(
-            svc.store,
-            svc.settings.approval_signing_keys,
-            req.route_params.get("token", ""),
-            caller(req),
-            form.get("comment", "")[:4000],
-            client.raise_event,
-            datetime.now(UTC),
-        )
+        ballot = await confirm_link(svc.store, keys, token, caller(req), form, client.raise_event, datetime.now(UTC))
     except (TokenError, LinkRefused) as exc:
         return _refused(req, exc)
     except AlreadyDecided as exc:
         return _already(req, exc.existing)
+    except decide.REFUSALS as exc:
+        status, code, message = decide.refusal(exc)
+        return _problem(req, status, code, "This decision was not recorded", message)
     if _wants_json(req):
-        return json_response(_record(record) | {"status": "accepted"}, 202)
-    return _html(page.decided_page(record), 202)
+        return json_response(_ballot(ballot) | {"status": "accepted"}, 202, headers=_HEADERS)
+    return _html(page.decided_page(ballot), 202)
 
 
 async def _signed_in_approver(req: func.HttpRequest) -> func.HttpResponse | None:
@@ -84,7 +87,7 @@ async def _signed_in_approver(req: func.HttpRequest) -> func.HttpResponse | None
         return refused
     back = quote(_path(req), safe="/")
     return func.HttpResponse(
-        status_code=302, headers={**_HEADERS, "Location": f"/.auth/login?post_login_redirect_uri={back}"}
+        status_code=302, headers={**_HEADERS, "Location": f"/.auth/login/aad?post_login_redirect_uri={back}"}
     )
 
 
@@ -110,14 +113,17 @@ def _problem(req: func.HttpRequest, status: int, code: str, title: str, message:
     return _html(page.refused_page(title, message), status)
 
 
-def _record(record: ApprovalRecord) -> dict[str, str | None]:
+def _ballot(ballot: Ballot) -> dict[str, object]:
+    vote = ballot.vote
     return {
-        "run_id": record.run_id,
-        "decision": record.decision,
-        "approver": record.approver,
-        "via": record.via,
-        "comment": record.comment,
-        "decided_at": record.decided_at.isoformat(),
+        "run_id": vote.run_id,
+        "decision": vote.decision,
+        "approver": vote.approver,
+        "via": vote.via,
+        "comment": vote.comment,
+        "decided_at": vote.decided_at.isoformat(),
+        "approvals": decide.tally(ballot),
+        "decided": ballot.outcome is not None,
     }
 
 

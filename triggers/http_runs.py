@@ -9,10 +9,10 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from mlops import runs, telemetry
+from mlops.approvals import decide
 from mlops.approvals.identity import APPROVER, REQUESTER
 from mlops.bootstrap import services
 from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest, parse_body
-from mlops.store import AlreadyDecided
 from triggers.http_identity import caller, signed_in
 from triggers.http_responses import error, invalid, json_response, parse_run_id, query_int
 
@@ -77,33 +77,25 @@ async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) 
 @bp.durable_client_input(client_name="client")
 @signed_in(APPROVER)
 async def decide_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    """202 once the decision is recorded and raised; 409 if not awaiting approval or already decided."""
+    """202 once the caller's vote is recorded (and raised when it decides the run); 403 the requester approving,
+    409 not awaiting approval, already decided or already voted, 410 after the deadline (nothing recorded)."""
     run_id = parse_run_id(req.route_params.get("run_id"))
     if run_id is None:
         return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
     try:
         with telemetry.trigger_span("http decide_run", run_id):
             request = parse_body(ApprovalRequest, req.get_body())
-            record = await runs.decide(
-                await services(), run_id, request, caller(req), client.raise_event, via=request.via
+            store = (await services()).store
+            ballot = await decide.record_and_raise(
+                store, run_id, request, caller(req), client.raise_event, via=request.via
             )
     except InvalidRequest as exc:
         return invalid(exc)
-    except runs.RunNotFound:
-        return error(404, "not_found", f"no run {run_id}")
-    except runs.NotAwaitingApproval as exc:
-        return error(409, "conflict", str(exc))
-    except AlreadyDecided as exc:
-        prior = exc.existing
-        return error(
-            409,
-            "already_decided",
-            f"already decided ({prior.decision}) by {prior.approver} at {prior.decided_at.isoformat()}",
-        )
-    return json_response(
-        {"run_id": run_id, "decision": record.decision, "approver": record.approver, "status": "accepted"},
-        202,
-    )
+    except decide.REFUSALS as exc:
+        return error(*decide.refusal(exc))
+    vote = ballot.vote
+    body = {"run_id": run_id, "decision": vote.decision, "approver": vote.approver, "status": "accepted"}
+    return json_response(body | {"approvals": decide.tally(ballot), "decided": ballot.outcome is not None}, 202)
 
 
 async def _orchestration(client: df.DurableOrchestrationClient, run_id: str) -> dict[str, Any] | None:

@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 
-from ui.auth import auth_headers
 from ui.settings import UiSettings
 
 
@@ -21,14 +20,16 @@ class ApiError(Exception):
 
 
 class ApiUnreachable(Exception):
-    """The API did not answer (down, wrong API_URL, network, or authentication could not be obtained)."""
+    """The API did not answer (down, wrong API_URL, network)."""
 
 
 class ApiClient:
-    """One call per method; every failure is an ApiError or ApiUnreachable, never a raw exception."""
+    """One call per method, as the signed-in user (their bearer token); every failure is an ApiError or
+    ApiUnreachable, never a raw exception."""
 
-    def __init__(self, settings: UiSettings) -> None:
+    def __init__(self, settings: UiSettings, token: str) -> None:
         self.settings = settings
+        self._headers = {"Authorization": f"Bearer {token}"}
 
     def get(self, path: str, **params: Any) -> dict[str, Any]:
         return self._call("GET", path, params={k: v for k, v in params.items() if v is not None})
@@ -39,12 +40,11 @@ class ApiClient:
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         url = f"{self.settings.api_url}{path}"
         try:
-            headers = auth_headers(self.settings)
-            response = httpx.request(method, url, headers=headers, timeout=self.settings.timeout_seconds, **kwargs)
+            response = httpx.request(
+                method, url, headers=self._headers, timeout=self.settings.timeout_seconds, **kwargs
+            )
         except httpx.HTTPError as exc:
             raise ApiUnreachable(f"the API at {self.settings.api_url} did not answer: {type(exc).__name__}") from exc
-        except Exception as exc:  # credential errors from azure-identity, when API_SCOPE is set
-            raise ApiUnreachable(f"could not authenticate to the API: {exc}") from exc
         try:
             body = response.json()
         except ValueError:

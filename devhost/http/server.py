@@ -57,7 +57,8 @@ class FunctionRoutes:
             return web.Response(status=404)
         target, route_values = found
         name = target.function.name
-        log.info("Executing 'Functions.%s' (%s %s)", name, request.method, request.path)
+        # The route template, not the path: a path may carry a credential (a signed link's token).
+        log.info("Executing 'Functions.%s' (%s /%s/%s)", name, request.method, self._prefix, target.route.strip("/"))
         try:
             func_request = await to_func_request(request, route_values)
             result = await invoke(

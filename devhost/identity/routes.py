@@ -22,7 +22,8 @@ _PAGE = (
 
 
 class AuthRoutes:
-    """POST /.auth/local/token, GET+POST /.auth/login, GET /.auth/me, GET /.auth/logout."""
+    """POST /.auth/local/token, GET+POST /.auth/login (GET also as /.auth/login/aad), GET /.auth/me, GET
+    /.auth/logout."""
 
     def __init__(self, provider: LocalIdentityProvider) -> None:
         self._provider = provider
@@ -32,6 +33,7 @@ class AuthRoutes:
         return [
             web.post("/.auth/local/token", self.token),
             web.get("/.auth/login", self.login_page),
+            web.get("/.auth/login/aad", self.login_page),  # App Service's path for the Entra ID provider
             web.post("/.auth/login", self.login),
             web.get("/.auth/me", self.me),
             web.get("/.auth/logout", self.logout),

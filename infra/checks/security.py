@@ -26,8 +26,8 @@ def problems(root: Path = bicep.INFRA) -> list[str]:
     found = _function_auth(root / "modules" / "function-app.bicep")
     found += _ui_auth(root / "modules" / "container-apps.bicep")
     found += _app_roles(root / "main.bicep")
-    found += _least_privilege(root / "modules" / "role-assignments.bicep")
     for path in sorted(root.rglob("*.bicep")):
+        found += _least_privilege(path)
         if "WEBSITE_AUTH_ENABLED" in path.read_text():
             found.append(f"{path.name}: sets WEBSITE_AUTH_ENABLED, which the platform sets from authsettingsV2")
         if BLOB_DATA_OWNER in path.read_text():
@@ -135,11 +135,15 @@ def _app_roles(path: Path) -> list[str]:
 
 
 def _least_privilege(path: Path) -> list[str]:
+    """Role assignments scoped to a whole storage account (a ``Microsoft.Storage/storageAccounts`` symbol)."""
     found = []
-    for resource in bicep.resources(bicep.parse(path)):
+    declared = bicep.resources(bicep.parse(path))
+    accounts = {r.symbol for r in declared if r.type.split("@")[0] == "Microsoft.Storage/storageAccounts"}
+    for resource in declared:
         if not resource.type.startswith("Microsoft.Authorization/roleAssignments"):
             continue
-        if re.search(r"^\s*scope: storage$", resource.source, re.MULTILINE):
+        scope = re.search(r"^\s*scope: (\w+)$", resource.source, re.MULTILINE)
+        if scope and scope.group(1) in accounts:
             principals = set(re.findall(r"\bprincipalId: (\S+)", resource.source))
             if not principals or principals - ACCOUNT_WIDE_PRINCIPALS:
                 found.append(

@@ -113,22 +113,6 @@ resource cpuCluster 'Microsoft.MachineLearningServices/workspaces/computes@2024-
   }
 }
 
-resource jobsStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: last(split(storageAccountId, '/'))
-}
-
-// The staging job writes the base model and the scoring job reads predictions and writes scores.
-resource cpuClusterBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(jobsStorage.id, cpuCluster.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
-  scope: jobsStorage
-  properties: {
-    // Storage Blob Data Contributor
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
-    principalId: cpuCluster.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
 var datastores = [
   {
     name: 'mlops_data'
@@ -165,5 +149,6 @@ output workspacePrincipalId string = workspace.identity.principalId
 output computeName string = gpuCluster.name
 output computePrincipalId string = gpuCluster.identity.principalId
 output cpuComputeName string = cpuCluster.name
+output cpuComputePrincipalId string = cpuCluster.identity.principalId
 @description('MLflow tracking URI of the workspace (azureml-mlflow resolves it with the caller identity).')
 output mlflowTrackingUri string = 'azureml://${location}.api.azureml.ms/mlflow/v1.0${workspace.id}'

@@ -24,6 +24,9 @@ param registryName string
 
 param functionPrincipalId string
 param computePrincipalId string
+
+@description('Identity of the CPU cluster that runs the model staging and evaluation scoring jobs.')
+param cpuComputePrincipalId string
 param workspacePrincipalId string
 param uiPrincipalId string
 
@@ -93,6 +96,18 @@ var otherContainerGrants = [
     // ... read the base model and write the fine-tuned one.
     container: 'model-outputs'
     principalId: computePrincipalId
+    roleId: roles.storageBlobDataContributor
+  }
+  {
+    // Staging and scoring jobs read the eval set ...
+    container: 'datasets'
+    principalId: cpuComputePrincipalId
+    roleId: roles.storageBlobDataReader
+  }
+  {
+    // ... write the staged base model, read predictions and write scores.
+    container: 'model-outputs'
+    principalId: cpuComputePrincipalId
     roleId: roles.storageBlobDataContributor
   }
   {

@@ -1,22 +1,25 @@
 """The decision link's use cases: open it (no side effect) and confirm it (record once, then raise).
 
 Checks, in order: signature and key (403), expiry (410), the run exists (404), the link was issued for the
-run's current model version (409), no decision yet (409 naming who decided and when), the run awaits one
-(409). Only then is the decision recorded, once per run, and the event raised.
+run's current model version (409), the approval window is still open (410), the signed-in approver did not
+start the run when the link approves (403), no decision yet (409 naming who decided and when), the run
+awaits one (409). Only then is the vote recorded (see ``mlops.approvals.decide``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from mlops import runs
+from mlops.approvals import decide
 from mlops.approvals.identity import Principal
 from mlops.approvals.tokens import ApprovalClaims, SigningKeys
 from mlops.requests import ApprovalRequest
-from mlops.store import AlreadyDecided, ApprovalRecord, RunRecord, RunStore
+from mlops.store import AlreadyDecided, ApprovalRecord, Ballot, RunRecord, RunStore
 
 VIA_TEAMS_LINK = "teams_link"
+_CSRF = "confirm-form"
 
 
 class LinkRefused(Exception):
@@ -29,14 +32,18 @@ class LinkRefused(Exception):
 
 @dataclass(frozen=True)
 class OpenedLink:
-    """A verified link, the run it names, and the run's decision if one was already taken."""
+    """A verified link, the run it names, the run's decision if one was already taken, and the confirm form's
+    CSRF token (bound to the signed-in approver and this link)."""
 
     claims: ApprovalClaims
     run: RunRecord
     prior: ApprovalRecord | None
+    csrf: str
 
 
-async def open_link(store: RunStore, keys: SigningKeys | None, token: str, now: datetime) -> OpenedLink:
+async def open_link(
+    store: RunStore, keys: SigningKeys | None, token: str, principal: Principal, now: datetime
+) -> OpenedLink:
     """Verify the token and load its run; raises TokenError or LinkRefused. Changes nothing."""
     if keys is None:
         raise LinkRefused(503, "links_disabled", "approval links are disabled (APPROVAL_SIGNING_KEYS is not set)")
@@ -52,7 +59,14 @@ async def open_link(store: RunStore, keys: SigningKeys | None, token: str, now: 
             f"this link was issued for model version {claims.model_version} of run {run.run_id}, "
             f"which is at version {version or 'none'}",
         )
-    return OpenedLink(claims, run, await store.get_approval(claims.run_id))
+    outcome = await store.get_outcome(claims.run_id)
+    if outcome is not None and outcome.decision == "expired":
+        raise LinkRefused(410, "approval_window_closed", f"the approval window of run {run.run_id} has closed")
+    if claims.decision == "approve" and run.created_by_oid == principal.oid:
+        raise LinkRefused(
+            403, "separation_of_duties", f"{principal.name} started run {run.run_id} and cannot approve it"
+        )
+    return OpenedLink(claims, run, outcome, keys.form_tag(_CSRF, f"{principal.oid}:{token}"))
 
 
 async def confirm_link(
@@ -60,17 +74,21 @@ async def confirm_link(
     keys: SigningKeys | None,
     token: str,
     approver: Principal,
-    comment: str | None,
-    raise_event: runs.RaiseEvent,
+    form: Mapping[str, str],
+    raise_event: decide.RaiseEvent,
     now: datetime,
-) -> ApprovalRecord:
-    """Record the link's decision once and raise ``ApprovalDecision``; AlreadyDecided on a replay or a
-    second approver, LinkRefused when the run no longer awaits a decision."""
-    opened = await open_link(store, keys, token, now)
-    if opened.prior is not None:
+) -> Ballot:
+    """Record the approver's vote through the link (raising ``ApprovalDecision`` once the run is decided);
+    AlreadyDecided on a replay or after the outcome, LinkRefused when the link cannot decide, the other
+    ``decide.REFUSALS`` as they come."""
+    opened = await open_link(store, keys, token, approver, now)
+    if opened.prior is not None:  # a replay learns who decided, and changes nothing
         raise AlreadyDecided(opened.prior)
+    if keys is None or not keys.check_form_tag(_CSRF, f"{approver.oid}:{token}", form.get("csrf", "")):
+        raise LinkRefused(403, "csrf", "the confirm form's CSRF token is missing or not yours: open the link again")
+    comment = form.get("comment", "")[:4000]
     request = ApprovalRequest(decision=opened.claims.decision, comment=comment or None)
     try:
-        return await runs.record_and_raise(store, opened.run.run_id, request, approver, raise_event, VIA_TEAMS_LINK)
-    except runs.NotAwaitingApproval as exc:
+        return await decide.record_and_raise(store, opened.run.run_id, request, approver, raise_event, VIA_TEAMS_LINK)
+    except decide.NotAwaitingApproval as exc:
         raise LinkRefused(409, "not_awaiting_approval", str(exc)) from exc

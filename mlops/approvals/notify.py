@@ -63,7 +63,10 @@ async def publish_card(
     """Render the card, store it once per kind in the run's events, deliver it; returns the card."""
     if kind in DECISION_KINDS:
         run = await store.get_run(run_id)
-        facts = {**facts, "started_by": run.created_by if run and run.created_by else "unknown"}
+        approved = sum(1 for vote in await store.list_votes(run_id) if vote.decision == "approve")
+        required = run.approvals_required if run else 1
+        started_by = run.created_by if run and run.created_by else "unknown"
+        facts = {**facts, "started_by": started_by, "approvals": f"{approved} of {required} approvals"}
         facts["policy"] = policy_fact(run)
     card = render_card(kind, run_id, facts, card_links(settings, kind, run_id, facts))
     stored = await store.append_event(run_id, "card", f"{kind} card", details={"card": card}, dedupe_key=f"card:{kind}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from mlops.approvals.flow import OpenedLink
-from mlops.store import ApprovalRecord
+from mlops.store import ApprovalRecord, Ballot, VoteRecord
 
 _STYLE = (
     "body{font-family:Segoe UI,Arial,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
@@ -50,17 +50,22 @@ def confirm_page(opened: OpenedLink, principal: str) -> str:
         ]
     )
     who = f"<p>Signed in as <strong>{escape(principal)}</strong>.</p>"
+    csrf = f'<input type="hidden" name="csrf" value="{escape(opened.csrf)}">'
     form = (
-        f'<form method="post">{who}<label>Comment<textarea name="comment" maxlength="4000"></textarea></label>'
+        f'<form method="post">{csrf}{who}<label>Comment<textarea name="comment" maxlength="4000"></textarea></label>'
         f'<button type="submit" name="confirm" value="{escape(claims.decision)}">{verb} this model</button></form>'
     )
     return _document(f"{verb} run {run.run_id}?", summary + form)
 
 
-def decided_page(record: ApprovalRecord) -> str:
-    """The decision just recorded."""
-    verb = "approved" if record.decision == "approve" else "rejected"
-    return _document(f"Run {verb}", _rows(_decision_rows(record)) + "<p>The release pipeline has been notified.</p>")
+def decided_page(ballot: Ballot) -> str:
+    """The vote just recorded, and whether it decided the run ("1 of 2 approvals" when more are needed)."""
+    vote = ballot.vote
+    verb = "approved" if vote.decision == "approve" else "rejected"
+    rows = [*_decision_rows(vote), ("Approvals", f"{ballot.approvals} of {ballot.required}")]
+    if ballot.outcome is not None:
+        return _document(f"Run {verb}", _rows(rows) + "<p>The release pipeline has been notified.</p>")
+    return _document("Approval recorded", _rows(rows) + "<p>More approvals are needed before the release.</p>")
 
 
 def already_decided_page(record: ApprovalRecord) -> str:
@@ -74,7 +79,7 @@ def refused_page(title: str, message: str) -> str:
     return _document(title, f"<p>{escape(message)}</p><p>Nothing was changed.</p>")
 
 
-def _decision_rows(record: ApprovalRecord) -> list[tuple[str, object]]:
+def _decision_rows(record: ApprovalRecord | VoteRecord) -> list[tuple[str, object]]:
     return [
         ("Run", record.run_id),
         ("Decision", record.decision),

@@ -120,6 +120,17 @@ class SigningKeys:
             raise TokenExpired(f"the approval link expired at {claims.expires_at.isoformat()}")
         return claims
 
+    def form_tag(self, purpose: str, text: str) -> str:
+        """A ``kid.tag`` binding ``text`` to ``purpose`` under the current key (the confirm form's CSRF token)."""
+        return f"{self.current_kid}.{_b64(self._mac(self.current_kid, f'{purpose}:{text}'))}"
+
+    def check_form_tag(self, purpose: str, text: str, tag: str) -> bool:
+        """True when ``tag`` is ``form_tag(purpose, text)`` under any known key."""
+        kid, _, given = tag.partition(".")
+        if kid not in self._keys:
+            return False
+        return hmac.compare_digest(_b64(self._mac(kid, f"{purpose}:{text}")), given)
+
     def _mac(self, kid: str, encoded: str) -> bytes:
         return hmac.new(self._keys[kid], encoded.encode(), hashlib.sha256).digest()
 

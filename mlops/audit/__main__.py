@@ -1,6 +1,7 @@
 """``python -m mlops.audit verify``: check every run's hash chain; exit 1 naming the first broken link.
 
-Reads DATABASE_URL (or ``--database-url``); read-only, safe to run against production at any time.
+Reads DATABASE_URL (or ``--database-url``) and, against an Entra-only server, DATABASE_ENTRA_AUTH=true
+(the signed-in identity's token is the password); read-only, safe to run against production at any time.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _verify(dsn: str) -> list[ChainReport]:
-    store = await RunStore.connect(dsn, max_size=1)
+    entra = None
+    if os.environ.get("DATABASE_ENTRA_AUTH", "").strip().lower() in {"1", "true", "yes"}:
+        from mlops.store.entra import default_entra_password
+
+        entra = default_entra_password()
+    store = await RunStore.connect(dsn, max_size=1, entra=entra)
     try:
         return await verify_all(store)
     finally:

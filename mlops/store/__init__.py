@@ -1,10 +1,14 @@
 """The run store: PostgreSQL (asyncpg) behind typed records and errors."""
 
+from mlops.store.approvals import Ballot, NewVote
 from mlops.store.errors import (
     AlreadyDecided,
+    AlreadyVoted,
+    ApprovalWindowClosed,
     DatasetNotFound,
     InvalidTransition,
     MigrationError,
+    NotAwaitingDecision,
     RunNotFound,
     StoreError,
 )
@@ -22,6 +26,7 @@ from mlops.store.records import (
     RunEvent,
     RunFields,
     RunRecord,
+    VoteRecord,
 )
 from mlops.store.run_store import RunStore
 
@@ -33,13 +38,18 @@ __all__ = [
     "TASK_TYPES",
     "TERMINAL_STATUSES",
     "AlreadyDecided",
+    "AlreadyVoted",
     "ApprovalRecord",
+    "ApprovalWindowClosed",
+    "Ballot",
     "Dashboard",
     "DatasetNotFound",
     "DatasetRecord",
     "InvalidTransition",
     "MigrationError",
     "NewRun",
+    "NewVote",
+    "NotAwaitingDecision",
     "RunEvent",
     "RunFields",
     "RunNotFound",
@@ -47,4 +57,5 @@ __all__ = [
     "RunStore",
     "SampleScore",
     "StoreError",
+    "VoteRecord",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlops.store.records import ApprovalRecord
+from mlops.store.records import ApprovalRecord, VoteRecord
 
 
 class StoreError(Exception):
@@ -45,3 +45,22 @@ class AlreadyDecided(StoreError):
 
 class MigrationError(StoreError):
     """A migration file is malformed, or an applied migration was edited afterwards."""
+
+
+class AlreadyVoted(StoreError):
+    """This principal already decided this run; ``existing`` is their vote."""
+
+    def __init__(self, existing: VoteRecord) -> None:
+        super().__init__(
+            f"{existing.approver} already decided ({existing.decision}) run {existing.run_id} "
+            f"at {existing.decided_at.isoformat()}"
+        )
+        self.existing = existing
+
+
+class ApprovalWindowClosed(StoreError):
+    """The deadline passed (or the expiry was recorded): no decision is taken any more."""
+
+
+class NotAwaitingDecision(StoreError):
+    """The run is in a status where no decision can be taken."""

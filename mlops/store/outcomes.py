@@ -1,4 +1,4 @@
-"""A run's outcomes: its evaluation metrics (NaN kept as NULL) and its single approval decision."""
+"""A run's outcomes: its evaluation metrics (NaN kept as NULL) and its approval outcome (see approvals.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ from collections.abc import Mapping
 
 import asyncpg
 
-from mlops.store.errors import AlreadyDecided, RunNotFound, StoreError
-from mlops.store.records import APPROVAL_DECISIONS, ApprovalRecord
+from mlops.store.errors import RunNotFound
+from mlops.store.records import ApprovalRecord
 from mlops.store.rows import approval_record, run_uuid
-
-_INSERT_APPROVAL = """
-INSERT INTO run_approvals (run_id, decision, approver, comment, via) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (run_id) DO NOTHING RETURNING *
-"""
-_APPROVAL_EVENT = """
-INSERT INTO run_events (run_id, kind, status, message, details)
-SELECT run_id, 'approval', status, $2, $3 FROM pipeline_runs WHERE run_id = $1
-"""
 
 
 def _value(value: float | None) -> float | None:
@@ -59,40 +50,13 @@ class OutcomeQueries:
         )
         return {row["metric"]: row["weight"] for row in rows}
 
-    async def record_approval(
-        self, run_id: str, decision: str, approver: str, comment: str | None, via: str
-    ) -> ApprovalRecord:
-        """Record the run's one decision (and its audit event); raise AlreadyDecided with the existing
-        one if another decision got there first, RunNotFound for an unknown run."""
-        if decision not in APPROVAL_DECISIONS:
-            raise ValueError(f"decision must be one of {APPROVAL_DECISIONS}, got {decision!r}")
-        key = run_uuid(run_id)
-        async with self._pool.acquire() as conn, conn.transaction():
-            try:
-                row = await conn.fetchrow(_INSERT_APPROVAL, key, decision, approver, comment, via)
-            except asyncpg.ForeignKeyViolationError:
-                raise RunNotFound(run_id) from None
-            if row is None:
-                existing = await conn.fetchrow("SELECT * FROM run_approvals WHERE run_id = $1", key)
-                if existing is None:  # the winner withdrew between our insert and this read
-                    raise StoreError(f"run {run_id}: a concurrent decision came and went; try again")
-                raise AlreadyDecided(approval_record(existing))
-            record = approval_record(row)
-            details = {"decision": decision, "approver": approver, "comment": comment, "via": via}
-            await conn.execute(_APPROVAL_EVENT, key, f"{decision} by {approver} via {via}", details)
-        return record
-
-    async def withdraw_approval(self, run_id: str) -> None:
-        """Remove the run's decision (its delivery failed) and note that in the audit trail."""
-        key = run_uuid(run_id)
-        async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow("DELETE FROM run_approvals WHERE run_id = $1 RETURNING *", key)
-            if row is not None:
-                details = {"withdrawn": row["decision"], "approver": row["approver"]}
-                await conn.execute(_APPROVAL_EVENT, key, "decision withdrawn: it could not be delivered", details)
-
     async def get_approval(self, run_id: str) -> ApprovalRecord | None:
-        """The run's decision, or None while there is none."""
+        """The run's decision (approve or reject), or None while there is none or when the deadline won."""
+        outcome = await self.get_outcome(run_id)
+        return None if outcome is None or outcome.decision == "expired" else outcome
+
+    async def get_outcome(self, run_id: str) -> ApprovalRecord | None:
+        """The run's outcome row: a decision, ``expired``, or None while the window is open."""
         try:
             key = run_uuid(run_id)
         except RunNotFound:

@@ -42,6 +42,8 @@ class NewRun:
     metric_weights: Mapping[str, float] = field(default_factory=dict)
     created_by: str | None = None
     run_id: str | None = None
+    created_by_oid: str | None = None
+    approvals_required: int = 1
     # The gate policy in force (mlops.gate): its snapshot, version and the weight profile chosen.
     gate_policy: Mapping[str, Any] | None = None
     policy_version: str | None = None
@@ -62,6 +64,7 @@ class RunFields:
     registered_model: Mapping[str, Any] | None = None
     training_job: str | None = None
     failure_reason: str | None = None
+    approval_deadline: str | None = None  # ISO 8601, as the orchestrator computed it
 
     def changes(self) -> dict[str, Any]:
         """The columns to update, by name."""
@@ -88,6 +91,9 @@ class RunRecord:
     created_by: str | None
     created_at: datetime
     updated_at: datetime
+    created_by_oid: str | None = None
+    approvals_required: int = 1
+    approval_deadline: datetime | None = None
     gate_policy: dict[str, Any] | None = None
     policy_version: str | None = None
     weight_profile: str | None = None
@@ -115,9 +121,25 @@ class RunEvent:
 
 @dataclass(frozen=True)
 class ApprovalRecord:
+    """The run's one outcome: ``approve`` (N approvals reached), ``reject``, or ``expired`` (the deadline won)."""
+
     run_id: str
     decision: str
     approver: str
+    comment: str | None
+    via: str
+    decided_at: datetime
+    approver_oid: str | None = None
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """One principal's approve or reject on a run (at most one per principal and run)."""
+
+    run_id: str
+    approver_oid: str
+    approver: str
+    decision: str
     comment: str | None
     via: str
     decided_at: datetime

@@ -15,6 +15,7 @@ from mlops.store.records import (
     DatasetRecord,
     RunEvent,
     RunRecord,
+    VoteRecord,
 )
 
 # Non-terminal statuses in pipeline order; a run only moves forward (or stays, to update fields).
@@ -62,6 +63,13 @@ def approval_record(row: asyncpg.Record) -> ApprovalRecord:
     values = dict(row)
     values["run_id"] = str(values["run_id"])
     return ApprovalRecord(**values)
+
+
+def vote_record(row: asyncpg.Record) -> VoteRecord:
+    """A ``run_approval_votes`` row as a VoteRecord."""
+    values = dict(row)
+    values["run_id"] = str(values["run_id"])
+    return VoteRecord(**values)
 
 
 def dataset_record(row: asyncpg.Record) -> DatasetRecord:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from mlops.store.approvals import ApprovalQueries
 from mlops.store.audit import AuditQueries
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
@@ -28,14 +29,15 @@ class RunStore(
     RunQueries,
     DatasetQueries,
     OutcomeQueries,
+    ApprovalQueries,
     InsightQueries,
     JudgeCacheQueries,
     OutboxQueries,
     OperationQueries,
     AuditQueries,
 ):
-    """Datasets, runs, audit trail (and its hash chain), results, samples, approvals, dashboard, judge cache;
-    one pool, bound to one event loop."""
+    """Datasets, runs, audit trail (and its hash chain), results, samples, votes and approvals, dashboard, judge
+    cache; one pool, bound to one event loop."""
 
     def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool

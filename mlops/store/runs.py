@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -13,12 +14,14 @@ from mlops.store.outbox import OutboxMessage, enqueue
 from mlops.store.records import EVENT_KINDS, STATUSES, NewRun, RunEvent, RunFields, RunRecord
 from mlops.store.rows import check_transition, event_record, run_record, run_uuid
 
+_TIMESTAMPS = frozenset({"approval_deadline"})  # RunFields given as ISO text, stored as timestamptz
 BeforeCommit = Callable[[RunRecord], Awaitable[None]]
 
 _INSERT_RUN = """
 INSERT INTO pipeline_runs (run_id, model_id, dataset, experiment_name, task_type, ml_score_threshold,
-                           metric_weights, created_by, gate_policy, policy_version, weight_profile)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *
+                           metric_weights, created_by, gate_policy, policy_version, weight_profile,
+                           created_by_oid, approvals_required)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *
 """
 _INSERT_EVENT = """
 INSERT INTO run_events (run_id, kind, status, message, details, dedupe_key)
@@ -53,6 +56,8 @@ class RunQueries:
                     None if new.gate_policy is None else dict(new.gate_policy),
                     new.policy_version,
                     new.weight_profile,
+                    new.created_by_oid,
+                    new.approvals_required,
                 )
             except asyncpg.ForeignKeyViolationError:
                 raise DatasetNotFound(new.dataset) from None
@@ -118,7 +123,7 @@ class RunQueries:
             row = await conn.fetchrow(
                 f"UPDATE pipeline_runs SET {assignments}, updated_at = clock_timestamp() WHERE run_id = $1 RETURNING *",
                 key,
-                *updates.values(),
+                *(datetime.fromisoformat(v) if k in _TIMESTAMPS else v for k, v in updates.items()),
             )
             audit = {**(details or {}), **({"decision": decision} if decision else {})}
             if changes:

@@ -19,7 +19,8 @@ from tests.tools.replay_gate import handler_of
 
 OUT_SETTING = "GOLDEN_HISTORIES_OUT"
 TERMINAL = {"completed", "failed"}
-TRAINING, DECISION = "TrainingCompleted", "ApprovalDecision"
+PATIENCE_S = 1800  # six runs' jobs share the machine: a tool, not a timed test
+STAGING, TRAINING, SCORING, DECISION = "StagingCompleted", "TrainingCompleted", "ScoringCompleted", "ApprovalDecision"
 
 
 def record_golden_histories(devhost_factory, tiny_model: Path, tmp_path: Path) -> None:
@@ -39,15 +40,16 @@ def record_golden_histories(devhost_factory, tiny_model: Path, tmp_path: Path) -
             "broken": api.start_run(str(broken), ml_score_threshold=0.0),
         }
         for name in ("approved", "declined", "unanswered", "finetuned"):
-            assert api.wait_for(runs[name], {"awaiting_approval", *TERMINAL})["status"] == "awaiting_approval"
+            reached = api.wait_for(runs[name], {"awaiting_approval", *TERMINAL}, PATIENCE_S)
+            assert reached["status"] == "awaiting_approval", reached
         for name, decision in (("approved", "approve"), ("declined", "reject"), ("finetuned", "approve")):
             reply = api.as_user(APPROVER).post(f"/runs/{runs[name]}/approval", {"decision": decision})
             assert reply.status_code == 202, reply.text
         for name in ("approved", "declined", "finetuned", "gated", "broken"):
-            api.wait_for(runs[name], TERMINAL)
+            api.wait_for(runs[name], TERMINAL, PATIENCE_S)
         devhost.advance(hours=73)
-        api.wait_for(runs["unanswered"], TERMINAL)
-        devhost.wait_idle()
+        api.wait_for(runs["unanswered"], TERMINAL, PATIENCE_S)
+        devhost.wait_idle(PATIENCE_S)
     _capture(tmp_path / "devhost" / "durable.sqlite3", runs)
 
 
@@ -56,13 +58,16 @@ def _capture(store_path: Path, runs: dict[str, str]) -> None:
     store = Store(store_path, read_host_options(ROOT).task_hub)
     handler = handler_of(release_pipeline.bp, "release_pipeline")
     plan = [
+        ("evaluate-loading", _staged(store, runs), STAGING),
         ("evaluate-evaluating", "approved", TRAINING),
+        ("evaluate-scoring", "approved", SCORING),
         ("evaluate-awaiting-approval", "approved", DECISION),
         ("evaluate-approved", "approved", None),
         ("evaluate-rejected-by-approver", "declined", None),
         ("evaluate-expired", "unanswered", None),
         ("evaluate-rejected-by-gate", "gated", None),
         ("finetune-training", "finetuned", TRAINING),
+        ("finetune-scoring", "finetuned", SCORING),
         ("finetune-approved", "finetuned", None),
         ("finetune-training-failed", "broken", None),
     ]
@@ -71,3 +76,11 @@ def _capture(store_path: Path, runs: dict[str, str]) -> None:
             print(golden.save(golden.capture(store, handler, runs[run], scenario, waiting_for), out))
     finally:
         store.close()
+
+
+def _staged(store: Store, runs: dict[str, str]) -> str:
+    """An evaluate run that waited for its staging job (the first to stage the model; others reuse it)."""
+    for name in ("approved", "declined", "unanswered", "gated"):
+        if any(e.get("Name") == STAGING for e in store.history(runs[name])):
+            return name
+    raise LookupError("no evaluate run staged its base model")

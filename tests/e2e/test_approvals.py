@@ -6,6 +6,7 @@ replays, a second approver and links after the deadline change nothing.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -46,10 +47,13 @@ def _browser(api: Api, user: str) -> dict[str, str]:
 
 
 def _follow(url: str, form: dict[str, str], headers: dict[str, str]) -> httpx.Response:
-    """What a signed-in browser does with the card's button: GET the page, then submit its form."""
+    """What a signed-in browser does with the card's button: GET the page, then submit its form (with the
+    page's CSRF token)."""
     page = httpx.get(url, headers=headers, timeout=30)
     assert page.status_code == 200 and '<form method="post">' in page.text, page.text
-    return httpx.post(url, data=form, headers=headers, timeout=60)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None, page.text
+    return httpx.post(url, data={**form, "csrf": html.unescape(csrf.group(1))}, headers=headers, timeout=60)
 
 
 def test_teams_links_approve_reject_replay_and_expire(api: Api, tiny_model: Path):
@@ -92,7 +96,12 @@ def test_teams_links_approve_reject_replay_and_expire(api: Api, tiny_model: Path
     }
     assert any(e["kind"] == "approval" and "via teams_link" in e["message"] for e in run["events"])
     assert api.devhost.host.engine is not None and api.devhost.host.engine.pending_timers(approved) == []
-    assert run["orchestration"]["runtime_status"] == "Completed"
+    wait_until(
+        lambda: api.run(approved),
+        lambda r: r["orchestration"]["runtime_status"] == "Completed",
+        60,
+        "the orchestration to complete",
+    )
     final = wait_until(lambda: _cards(api, approved), lambda c: "Model approved for production" in c, 30, "go_prod")
     assert _facts(final["Model approved for production"])["Decided by"] == "ana@contoso.com"
 
@@ -115,5 +124,5 @@ def test_teams_links_approve_reject_replay_and_expire(api: Api, tiny_model: Path
     expired = api.wait_for(ignored, {"completed", "failed"}, timeout=60)
     assert (expired["decision"], expired["approval"]) == ("expired", None)
     late = _button(_cards(api, ignored)["Model ready for approval"], "Approve")
-    assert httpx.post(late, data={}, headers=ana, timeout=30).status_code == 409
+    assert httpx.post(late, data={}, headers=ana, timeout=30).status_code == 410
     assert "Approval window expired" in _cards(api, ignored) and api.run(ignored)["approval"] is None

@@ -29,6 +29,7 @@ V2_STEP = (
     "        yield from record_v2(context, run, 'loading', 'request accepted by release pipeline 2.0')\n"
 )
 V2_MESSAGE = "request accepted by release pipeline 2.0"
+PATIENCE_S = 900  # staging, generation and scoring jobs each load torch: generous on a shared machine
 
 
 def deploy_v2(target: Path) -> Path:
@@ -91,15 +92,15 @@ def test_a_run_waiting_for_approval_finishes_on_its_old_path_after_a_deploy(
     with devhost_factory() as devhost:
         api = Api(devhost)
         inflight = api.start_run(str(tiny_model), task_type="evaluate", ml_score_threshold=0.0)
-        assert api.wait_for(inflight, {"awaiting_approval", "failed"})["orchestration"]["version"] == "1.0"
+        assert api.wait_for(inflight, {"awaiting_approval", "failed"}, PATIENCE_S)["orchestration"]["version"] == "1.0"
         settings = dict(devhost.host.config.env)
         devhost.wait_idle()
     with devhost_process(deploy_v2(tmp_path / "app-2.0"), devhost, settings):
         approved = api.as_user(APPROVER).post(f"/runs/{inflight}/approval", {"decision": "approve"})
         assert approved.status_code == 202, approved.text
-        old = api.wait_for(inflight, {"completed", "failed"})
+        old = api.wait_for(inflight, {"completed", "failed"}, PATIENCE_S)
         fresh = api.start_run(str(_broken(tiny_model, tmp_path)), task_type="evaluate")  # ends soon after its new step
-        new = api.wait_for(fresh, {"completed", "failed"})
+        new = api.wait_for(fresh, {"completed", "failed"}, PATIENCE_S)
     assert (old["status"], old["decision"], old["orchestration"]["version"]) == ("completed", "go_prod", "1.0")
     assert V2_MESSAGE not in [e["message"] for e in old["events"]]
     assert (new["status"], new["orchestration"]["version"]) == ("failed", "2.0")

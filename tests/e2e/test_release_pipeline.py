@@ -90,7 +90,7 @@ def test_approval_expires_after_72_hours(api: Api, tiny_model: Path):
     api.devhost.advance(hours=2)
     run = api.wait_for(run_id, {"completed", "failed"}, timeout=60)
     assert (run["status"], run["decision"]) == ("completed", "expired")
-    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 409
+    assert api.as_user(APPROVER).post(f"/runs/{run_id}/approval", {"decision": "approve"}).status_code == 410
 
 
 def test_staging_and_scoring_run_as_jobs_outside_the_function_host(api: Api, tiny_model: Path, stack_env, tmp_path):

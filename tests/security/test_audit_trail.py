@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.e2e.conftest import ROOT, Api
+from tests.e2e.conftest import ROOT, Api, wait_until
 from tests.fixtures.devhost import RunningDevHost
 
 
@@ -22,10 +22,10 @@ def api(security_host: RunningDevHost) -> Api:
     return Api(security_host)
 
 
-def _finished_run(api: Api) -> str:
-    """A run that fails at loading: created, loading, failed (and its card), a chain of several events."""
+def _run_with_events(api: Api, at_least: int) -> str:
+    """A run (it fails at loading later) once its chain holds ``at_least`` events: created, loading, ..."""
     run_id = api.start_run("acme/does-not-exist", task_type="evaluate")
-    api.wait_for(run_id, {"failed"}, timeout=180)
+    wait_until(lambda: _audit(api, run_id)["length"], lambda n: n >= at_least, 180, f"{at_least} audit events")
     return run_id
 
 
@@ -53,13 +53,13 @@ def _verify_cli(dsn: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_an_untouched_run_verifies(api: Api) -> None:
-    audit = _audit(api, _finished_run(api))
+    audit = _audit(api, _run_with_events(api, 3))
     assert audit["verified"] is True and audit["first_broken"] is None and audit["length"] >= 3
     assert [link["prev_hash"] for link in audit["chain"][1:]] == [link["hash"] for link in audit["chain"][:-1]]
 
 
 def test_a_changed_row_is_named_by_the_route_and_the_cli(api: Api, security_env: dict[str, str]) -> None:
-    run_id = _finished_run(api)
+    run_id = _run_with_events(api, 2)
     _sql(
         security_env["DATABASE_URL"],
         "UPDATE run_events SET message = 'approved' WHERE run_id = $1 AND chain_seq = 2",
@@ -73,7 +73,7 @@ def test_a_changed_row_is_named_by_the_route_and_the_cli(api: Api, security_env:
 
 
 def test_a_deleted_row_is_named_by_the_route_and_the_cli(api: Api, security_env: dict[str, str]) -> None:
-    run_id = _finished_run(api)
+    run_id = _run_with_events(api, 2)
     _sql(security_env["DATABASE_URL"], "DELETE FROM run_events WHERE run_id = $1 AND chain_seq = 2", run_id)
     audit = _audit(api, run_id)
     assert audit["verified"] is False and audit["first_broken"]["chain_seq"] == 2

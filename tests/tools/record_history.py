@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["GOLDEN_HISTORIES_OUT"] = str(args.out.resolve())
     basetemp = tempfile.mkdtemp(prefix="record-history.")
     options = ["-o", "python_files=golden_recording.py", "-o", "python_functions=record_*", "-p", "no:cacheprovider"]
+    options += ["--timeout", "3600"]  # longer than a test may take: six runs share a busy machine
     return int(pytest.main([str(SCENARIOS), "-q", "-s", *options, f"--basetemp={basetemp}"]))
 
 

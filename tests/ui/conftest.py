@@ -57,7 +57,8 @@ def ui_api(postgres_server: PostgresHandle, azurite: str, tmp_path_factory: pyte
 
 @pytest.fixture
 def ui_env(ui_api: Api, monkeypatch: pytest.MonkeyPatch) -> Api:
-    """AppTest runs the page in this process: point it at the test API."""
+    """AppTest runs the page in this process: point it at the test API and devhost's sign-in."""
     monkeypatch.setenv("API_URL", ui_api.base)
+    monkeypatch.setenv("LOCAL_IDENTITY_URL", ui_api.devhost.base_url)
     monkeypatch.setenv("UI_REFRESH_SECONDS", "1")
     return ui_api

@@ -1,5 +1,6 @@
-"""In a real browser (Debian chromium via playwright): start a run from the form, watch it reach
-awaiting approval, approve it, and see it completed; screenshots land in test-artifacts/ui/."""
+"""In a real browser (Debian chromium via playwright): sign in as a requester and start a run from the
+form, sign in as an approver, watch it reach awaiting approval, approve it, and see it completed;
+screenshots land in test-artifacts/ui/."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def ui_url(ui_api: Api, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     port = free_port()
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("wb")
     env = {**os.environ, "API_URL": ui_api.base, "PYTHONPATH": str(ROOT), "UI_REFRESH_SECONDS": "1"}
+    env["LOCAL_IDENTITY_URL"] = ui_api.devhost.base_url
     command = [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -69,8 +71,21 @@ def page() -> Iterator[Page]:
             browser.close()
 
 
+def sign_in(page: Page, user: str, *roles: str) -> None:
+    """The sidebar's local sign-in (a new browser session starts signed out)."""
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    page.get_by_role("textbox", name="User", exact=True).fill(user)
+    for role in ("requester", "approver"):
+        box = page.get_by_role("checkbox", name=role, exact=True)
+        if box.is_checked() != (role in roles):
+            page.get_by_text(role, exact=True).click()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {user}")).to_be_visible(timeout=30_000)
+
+
 def test_start_follow_approve_in_the_browser(ui_url: str, ui_api: Api, ui_model: Path, page: Page) -> None:
     page.goto(ui_url)  # the start page is the default one, served at /
+    sign_in(page, "ria@contoso.com", "requester")
     expect(page.get_by_role("button", name="Start run")).to_be_visible(timeout=30_000)
     page.screenshot(path=ARTIFACTS / "0-start-page.png", full_page=True)
     page.get_by_role("textbox", name="Model id", exact=True).fill(str(ui_model))
@@ -86,16 +101,17 @@ def test_start_follow_approve_in_the_browser(ui_url: str, ui_api: Api, ui_model:
     href = follow.get_attribute("href") or ""
     assert href.endswith(f"/run?run_id={run_id}")
     page.goto(href if href.startswith("http") else f"{ui_url}{href}")  # markdown links open a new tab
+    sign_in(page, "ana@contoso.com", "approver")
 
     # The Approve button only shows once the run awaits approval (the timeline names every stage ahead).
-    expect(page.get_by_role("button", name="Approve")).to_be_visible(timeout=240_000)
+    expect(page.get_by_role("button", name="Approve")).to_be_visible(timeout=480_000)
     expect(page.get_by_text("🟠 awaiting approval")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "2-awaiting-approval.png", full_page=True)
-    page.get_by_role("textbox", name="Approver", exact=True).fill("bo")
     page.get_by_role("textbox", name="Comment", exact=True).fill("approved from the browser")
     page.get_by_role("button", name="Approve").click()
 
     expect(page.get_by_text("🟢 completed · go_prod")).to_be_visible(timeout=90_000)
     page.screenshot(path=ARTIFACTS / "3-completed.png", full_page=True)
     run = ui_api.run(run_id)
-    assert (run["status"], run["decision"], run["approval"]["approver"]) == ("completed", "go_prod", "bo")
+    assert (run["status"], run["decision"], run["approval"]["approver"]) == ("completed", "go_prod", "ana@contoso.com")
+    assert run["created_by"] == "ria@contoso.com"

@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from ui.client import ApiError, ApiUnreachable
-from ui.components import client, show_error
+from ui.components import client, identity_bar, show_error
 from ui.timeline import duration
 
 st.title("Operations dashboard")
+identity_bar()
 days = st.select_slider("Window (days)", [7, 14, 30, 90, 365], value=30, key="days")
 try:
     board = client().get("/dashboard", days=days)

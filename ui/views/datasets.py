@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from ui.client import ApiError, ApiUnreachable
-from ui.components import client, guarded, show_error
+from ui.components import client, guarded, identity_bar, show_error
 
 st.title("Datasets")
+user = identity_bar()
 api = client()
 try:
     datasets = api.get("/datasets")["datasets"]
@@ -30,6 +31,9 @@ if datasets:
         st.dataframe(pd.DataFrame(preview["rows"]), hide_index=True)
 
 st.subheader("Register a dataset")
+if not user.may_start:
+    st.caption("Registering a dataset needs the requester role.")
+    st.stop()
 st.caption("Both files must already be in Blob, as JSONL rows with question, context and answer.")
 with st.form("register"):
     new_name = st.text_input("Name", key="ds_name", help="lowercase letters, digits, - and _")

@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from ui.client import ApiClient, ApiError, ApiUnreachable
-from ui.components import badge, client, guarded, show_error, signed_in_user
+from ui.components import badge, client, guarded, identity_bar, show_error
+from ui.identity import User
 from ui.links import links
 from ui.settings import UiSettings
 from ui.timeline import duration, progress, stages
@@ -81,42 +82,58 @@ def worst_samples(api: ApiClient, run_id: str) -> None:
 
 
 def cards_and_audit(run: dict[str, Any]) -> None:
+    """The cards sent, by time and message only: a card's body carries signed decision links, which only
+    the approvers' Teams channel may hold."""
     cards = [e for e in run["events"] if e.get("kind") == "card"]
     st.subheader(f"Cards sent ({len(cards)})")
-    for card in cards:
-        with st.expander(f"{card['at'][:19]} · {card['message']}"):
-            st.json(card.get("details") or {})
+    if cards:
+        st.dataframe(pd.DataFrame(cards, columns=["at", "message"]), hide_index=True)
     st.subheader("Audit trail")
     st.dataframe(pd.DataFrame(run["events"], columns=["at", "kind", "status", "message"]), hide_index=True)
 
 
-def decide(api: ApiClient, run: dict[str, Any], settings: UiSettings) -> None:
+def decisions(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """The votes recorded so far (``approvals.votes``; the final ``approval`` alone in older answers)."""
+    recorded = run.get("approvals")
+    if isinstance(recorded, dict) and isinstance(recorded.get("votes"), list):
+        return list(recorded["votes"])
+    return [run["approval"]] if run.get("approval") else []
+
+
+def show_decisions(run: dict[str, Any]) -> None:
+    recorded = run.get("approvals")
+    if isinstance(recorded, dict) and recorded.get("summary"):
+        st.caption(str(recorded["summary"]))  # e.g. "1 of 2 approvals"
+    for a in decisions(run):
+        st.info(f"{a['decision']} by {a['approver']} via {a['via']}: {a.get('comment') or 'no comment'}")
+
+
+def decide(api: ApiClient, run: dict[str, Any], user: User) -> None:
+    """Approve for approvers who did not start the run; Reject for approvers and the run's requester."""
     st.subheader("Approval")
-    if run["approval"]:
-        approval = run["approval"]
-        st.info(f"{approval['decision']} by {approval['approver']} via {approval['via']}: {approval['comment'] or ''}")
+    show_decisions(run)
+    already = any(str(a.get("approver", "")).lower() == user.name.lower() for a in decisions(run))
+    may_approve, may_reject = user.may_approve(run) and not already, user.may_reject(run) and not already
+    if user.requested(run):
+        st.caption("You started this run: you may reject it, never approve it.")
+    if not (may_approve or may_reject):
+        st.caption("You have decided this run." if already else "Deciding needs the approver role.")
         return
-    principal = signed_in_user()
     with st.form("decision"):
-        approver = st.text_input("Approver", value=principal or "", disabled=bool(principal), key="approver")
         comment = st.text_area("Comment", key="comment")
         left, right = st.columns(2)
-        approve = left.form_submit_button("Approve", type="primary")
-        reject = right.form_submit_button("Reject")
+        approve = left.form_submit_button("Approve", type="primary") if may_approve else False
+        reject = right.form_submit_button("Reject") if may_reject else False
     if not (approve or reject):
         return
-    who = (principal or approver).strip()
-    if not settings.may_approve(who):
-        st.error(f"{who or 'Nobody'} may not approve this run.")
-        return
-    body = {"decision": "approve" if approve else "reject", "approver": who, "comment": comment or None}
+    body = {"decision": "approve" if approve else "reject", "comment": comment or None, "via": "ui"}
     with guarded():
         api.post(f"/runs/{run['run_id']}/approval", body)
         st.success(f"Decision recorded: {body['decision']}")
         st.rerun()
 
 
-def detail(run_id: str) -> None:
+def detail(run_id: str, user: User) -> None:
     settings = UiSettings.from_env()
     api = client()
     run = api.get(f"/runs/{run_id}")
@@ -144,20 +161,20 @@ def detail(run_id: str) -> None:
     live()
     worst_samples(api, run_id)
     if run["status"] == "awaiting_approval":
-        decide(api, run, settings)
-    elif run["approval"]:
-        a = run["approval"]
-        st.info(f"Decision: {a['decision']} by {a['approver']} via {a['via']} — {a['comment'] or 'no comment'}")
+        decide(api, run, user)
+    else:
+        show_decisions(run)
     cards_and_audit(run)
 
 
 st.title("Run detail")
+signed_in = identity_bar()
 run_id = st.text_input("Run id", value=st.query_params.get("run_id", ""), key="run_id").strip()
 if not run_id:
     st.info("Pick a run on the Runs page, or paste its id.")
     st.stop()
 st.query_params["run_id"] = run_id
 try:
-    detail(run_id)
+    detail(run_id, signed_in)
 except (ApiError, ApiUnreachable) as exc:
     show_error(exc)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.client import ApiError, ApiUnreachable
-from ui.components import ACTIVE, STATUSES, badge, client, show_error
+from ui.components import ACTIVE, STATUSES, badge, client, identity_bar, show_error
 from ui.settings import UiSettings
 from ui.timeline import age
 
@@ -34,6 +34,7 @@ def table(runs: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 st.title("Runs")
+identity_bar()
 settings = UiSettings.from_env()
 try:
     everything = client().get("/runs", limit=500)["runs"]

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiClient, ApiError, ApiUnreachable
-from ui.components import client, guarded, show_error
+from ui.components import client, guarded, identity_bar, show_error
 
 FIELDS = ("model_id", "dataset", "experiment_name", "task_type", "ml_score_threshold", "metric_weights")
 
@@ -45,6 +45,9 @@ def submit(api: ApiClient, body: dict[str, Any]) -> None:
 
 
 st.title("Start a release run")
+if not identity_bar().may_start:
+    st.info("Starting a run needs the requester role. Runs, Run detail and Dashboard are open to you.")
+    st.stop()
 api = client()
 try:
     threshold_default, weight_defaults = defaults(api)

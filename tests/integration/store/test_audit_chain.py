@@ -8,7 +8,7 @@ import pytest
 
 from mlops.audit.__main__ import main as audit_cli
 from mlops.audit.verify import verify_run
-from mlops.store import RunStore
+from mlops.store import NewVote, RunStore
 from mlops.store.migrate import apply_migrations, load_migrations
 from tests.fixtures.services import migrated_store
 from tests.integration.store.support import DATASET, MakeRun, new_run
@@ -21,7 +21,8 @@ async def _lived_run(make_run: MakeRun, run_store: RunStore) -> str:
     await run_store.record_transition(run.run_id, "loading", "loading", dedupe_key="status:loading")
     await run_store.append_event(run.run_id, "event", "run.eval_passed", {"score": 0.91, "nested": {"b": 1, "a": "é"}})
     await run_store.record_transition(run.run_id, "awaiting_approval", "awaiting approval")
-    await run_store.record_approval(run.run_id, "approve", "ana@contoso.com", "looks good", "api")
+    ana = NewVote(str(uuid.uuid4()), "ana@contoso.com", "approve", "looks good", "api")
+    await run_store.cast_vote(run.run_id, ana)
     return run.run_id
 
 

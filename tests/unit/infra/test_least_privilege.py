@@ -41,6 +41,13 @@ def test_storage_creates_the_host_and_task_hub_names_the_function_app_is_granted
     assert tables == ["'${taskHubName}Instances'", "'${taskHubName}History'"]
 
 
-def test_compute_identity_only_reads_datasets():
-    grants = {g["container"]: g["roleId"] for g in _var(MODULES / "role-assignments.bicep", "otherContainerGrants")}
-    assert grants["datasets"] == "roles.storageBlobDataReader"
+def test_training_jobs_read_datasets_and_write_model_outputs_only():
+    grants = _var(MODULES / "role-assignments.bicep", "otherContainerGrants")
+    gpu = {g["container"]: g["roleId"] for g in grants if g["principalId"] == "computePrincipalId"}
+    assert gpu == {"datasets": "roles.storageBlobDataReader", "model-outputs": "roles.storageBlobDataContributor"}
+
+
+def test_staging_and_scoring_jobs_read_datasets_and_write_model_outputs_only():
+    grants = _var(MODULES / "role-assignments.bicep", "otherContainerGrants")
+    cpu = {g["container"]: g["roleId"] for g in grants if g["principalId"] == "cpuComputePrincipalId"}
+    assert cpu == {"datasets": "roles.storageBlobDataReader", "model-outputs": "roles.storageBlobDataContributor"}

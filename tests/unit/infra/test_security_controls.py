@@ -109,3 +109,23 @@ def test_setting_website_auth_enabled_in_bicep_is_reported(infra):
     setting = "DATABASE_ENTRA_AUTH: 'true'"
     _edit(infra, "main.bicep", setting, setting + "\n  WEBSITE_AUTH_ENABLED: 'True'")
     assert any("WEBSITE_AUTH_ENABLED" in line for line in security.problems(infra))
+
+
+def test_an_account_wide_storage_role_in_any_module_is_reported(infra):
+    grant = """
+resource jobsStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: 'st'
+}
+
+resource jobsBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(jobsStorage.id, 'jobs')
+  scope: jobsStorage
+  properties: {
+    roleDefinitionId: 'r'
+    principalId: cpuCluster.identity.principalId
+  }
+}
+"""
+    path = infra / "modules" / "ml-workspace.bicep"
+    path.write_text(path.read_text() + grant)
+    assert any("ml-workspace.bicep: jobsBlob grants" in line for line in security.problems(infra))

@@ -16,15 +16,19 @@ from tests.tools.replay_gate import divergence, handler_of
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = golden.load_all()
 HANDLER = handler_of(release_pipeline.bp, "release_pipeline")
-# Each terminal outcome and each wait state (cut just before the event that ended it).
+# Each terminal outcome and each wait state, cut just before the event that ended it: loading (staging
+# job), training, evaluating (answer generation job, scoring job) and awaiting approval.
 OUTCOMES = {
+    "evaluate-loading",
     "evaluate-evaluating",
+    "evaluate-scoring",
     "evaluate-awaiting-approval",
     "evaluate-approved",
     "evaluate-rejected-by-approver",
     "evaluate-expired",
     "evaluate-rejected-by-gate",
     "finetune-training",
+    "finetune-scoring",
     "finetune-approved",
     "finetune-training-failed",
 }
