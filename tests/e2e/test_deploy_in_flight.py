@@ -104,4 +104,5 @@ def test_a_run_waiting_for_approval_finishes_on_its_old_path_after_a_deploy(
     assert (old["status"], old["decision"], old["orchestration"]["version"]) == ("completed", "go_prod", "1.0")
     assert V2_MESSAGE not in [e["message"] for e in old["events"]]
     assert (new["status"], new["orchestration"]["version"]) == ("failed", "2.0")
-    assert [e["message"] for e in new["events"] if e.get("status") == "loading"] == [V2_MESSAGE]
+    loading = [e["message"] for e in new["events"] if (e.get("kind"), e.get("status")) == ("transition", "loading")]
+    assert loading == [V2_MESSAGE]
