@@ -4,6 +4,7 @@ pending with its message gone is re-published by the sweeper (both timer functio
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -29,12 +30,16 @@ def _outbox_sent(dsn: str, run_id: str) -> list[bool]:
     return asyncio.run(read())
 
 
-def _start_while_the_broker_is_down(api: Api, model: Path) -> str:
+def _start_while_the_broker_is_down(api: Api, model: Path, while_down: Callable[[str], None] | None = None) -> str:
+    """Start a run while the broker is down (its run.created stays in the outbox); ``while_down`` runs before
+    the broker is back, so the relay timer (every minute) cannot publish the row first."""
     broker = api.devhost.host.broker
     assert broker is not None
     broker.stop()
     try:
         run_id = api.start_run(str(model), task_type="evaluate", ml_score_threshold=1.0)
+        if while_down is not None:
+            while_down(run_id)
     finally:
         broker.start()
     return run_id
@@ -43,9 +48,11 @@ def _start_while_the_broker_is_down(api: Api, model: Path) -> str:
 def test_a_run_created_while_the_broker_is_down_is_started_by_the_relay(
     api: Api, tiny_model: Path, stack_env: dict[str, str]
 ):
-    run_id = _start_while_the_broker_is_down(api, tiny_model)
-    assert api.run(run_id)["status"] == "pending"
-    assert _outbox_sent(stack_env["DATABASE_URL"], run_id) == [False]
+    def still_pending_and_unsent(run_id: str) -> None:
+        assert api.run(run_id)["status"] == "pending"
+        assert _outbox_sent(stack_env["DATABASE_URL"], run_id) == [False]
+
+    run_id = _start_while_the_broker_is_down(api, tiny_model, still_pending_and_unsent)
     _run_timer(api, "relay_outbox")
     assert _outbox_sent(stack_env["DATABASE_URL"], run_id) == [True]
     assert api.wait_for(run_id, STARTED)["orchestration"] is not None
@@ -56,13 +63,12 @@ def test_a_run_pending_with_its_message_gone_is_republished_by_the_sweeper(
 ):
     with devhost_factory(PENDING_SWEEP_MINUTES="0.001") as devhost:
         api = Api(devhost)
-        run_id = _start_while_the_broker_is_down(api, tiny_model)
 
-        async def lose_the_message() -> None:  # as if it was sent, then dead-lettered and expired
+        async def lose_the_message(run_id: str) -> None:  # as if it was sent, then dead-lettered and expired
             async with migrated_store(stack_env["DATABASE_URL"]) as store:
                 await store._pool.execute("UPDATE outbox SET sent_at = now() WHERE run_id = $1::uuid", run_id)
 
-        asyncio.run(lose_the_message())
+        run_id = _start_while_the_broker_is_down(api, tiny_model, lambda run: asyncio.run(lose_the_message(run)))
         _run_timer(api, "relay_outbox")
         assert api.run(run_id)["status"] == "pending"
         _run_timer(api, "sweep_pending_runs")
