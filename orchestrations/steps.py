@@ -23,7 +23,8 @@ from mlops.payloads import (
     TagRequest,
 )
 
-IO_RETRY = df.RetryOptions(first_retry_interval_in_milliseconds=2_000, max_number_of_attempts=3)
+# Long enough to ride out a database or broker restart (~20 s); the SDK retries at a fixed interval.
+IO_RETRY = df.RetryOptions(first_retry_interval_in_milliseconds=4_000, max_number_of_attempts=6)
 
 Steps = Generator[Any, Any, Any]
 

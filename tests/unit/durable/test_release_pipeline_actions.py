@@ -38,7 +38,7 @@ def test_the_first_episode_records_loading_with_retry_and_sets_the_custom_status
     state = replay(HANDLER, _builder())
     [action] = scheduled(state)
     assert (action.kind, action.name) == (ActionType.CALL_ACTIVITY_WITH_RETRY, "record_status")
-    assert action.retry is not None and action.retry.max_attempts == 3
+    assert action.retry is not None and action.retry.max_attempts == 6
     assert json.loads(action.input or "")["status"] == "loading"
     assert state["customStatus"]["status"] == "loading" and not state["isDone"]
 
@@ -51,9 +51,9 @@ def test_after_loading_is_recorded_the_base_model_is_staged():
 
 def test_a_staging_failure_after_its_retries_ends_the_run_failed_with_the_reason():
     failure = "Activity function 'stage_base_model' failed: no such model"
-    retry_at = START + timedelta(seconds=2)
+    retry_at = START + timedelta(seconds=4)
     builder = _builder().episode(history.task_completed(START, 0, "null"))
-    for attempt_id in (1, 3, 5):  # each failed attempt is followed by a retry timer (id + 1)
+    for attempt_id in (1, 3, 5, 7, 9, 11):  # each failed attempt is followed by a retry timer (id + 1)
         builder.episode(history.task_failed(START, attempt_id, failure, ""))
         builder.episode(history.timer_fired(retry_at, attempt_id + 1, retry_at))
     state = replay(HANDLER, builder)
