@@ -119,7 +119,7 @@ var datastores = [
     container: 'datasets'
   }
   {
-    name: 'mlops_models'
+    name: 'model_outputs'
     container: 'model-outputs'
   }
 ]

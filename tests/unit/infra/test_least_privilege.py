@@ -51,3 +51,10 @@ def test_staging_and_scoring_jobs_read_datasets_and_write_model_outputs_only():
     grants = _var(MODULES / "role-assignments.bicep", "otherContainerGrants")
     cpu = {g["container"]: g["roleId"] for g in grants if g["principalId"] == "cpuComputePrincipalId"}
     assert cpu == {"datasets": "roles.storageBlobDataReader", "model-outputs": "roles.storageBlobDataContributor"}
+
+
+def test_the_datastores_the_jobs_write_to_are_the_ones_the_workspace_creates():
+    from training_job.job_spec import DATASTORES
+
+    created = {store["name"]: store["container"] for store in _var(MODULES / "ml-workspace.bicep", "datastores")}
+    assert {created[name]: name for name in created} == DATASTORES
