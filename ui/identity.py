@@ -50,6 +50,10 @@ class User:
         return APPROVER in self.roles or self.requested(run)
 
     def requested(self, run: Mapping[str, Any]) -> bool:
+        """By object id, as the API decides; by name only for runs recorded without one."""
+        oid = run.get("created_by_oid")
+        if isinstance(oid, str) and oid:
+            return oid.lower() == self.oid.lower()
         requester = run.get("created_by")
         return isinstance(requester, str) and requester.lower() in {self.name.lower(), self.oid.lower()}
 

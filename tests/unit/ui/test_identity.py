@@ -60,6 +60,12 @@ def test_the_requester_may_reject_but_never_approve_their_own_run():
     assert user.may_reject(run)
 
 
+def test_the_requester_is_known_by_object_id_whatever_the_names_say():
+    user = _user("approver")
+    assert not user.may_approve({"created_by": "Ana Renamed", "created_by_oid": "OID-ANA"})
+    assert user.may_approve({"created_by": "ana@contoso.com", "created_by_oid": "oid-of-another-ana"})
+
+
 def test_a_user_without_roles_may_not_decide():
     run = {"created_by": "bo@contoso.com"}
     assert not _user().may_approve(run) and not _user().may_reject(run)
