@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.chaos.driver import execute, headers, prepare, settle, status
+from bench.chaos.driver import execute, headers, prepare, run_view, settle
 from bench.chaos.invariants import observe
 from bench.chaos.processes import Stack
 from bench.chaos.schedule import plan
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         runs, struck = execute(stack, steps, model)
         done = settle(stack, runs, args.settle)
         auth = headers(stack)
-        seen = observe({r: str(status(stack, auth, r)) for r in runs}, stack.origin, stack.env)
+        seen = observe({r: run_view(stack, auth, r) for r in runs}, stack.origin, stack.env)
     finally:
         stack.stop()
     injected = len(list(faults_dir.iterdir())) if faults_dir.exists() else 0
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(struck.items()))
     print(f"faults: {kinds}, activity exceptions {injected}\n")
     print("\n".join(seen.table()))
+    for run, reason in sorted(seen.failures.items()):
+        print(f"failed {run}: {reason}")
     print(f"\n{len(runs)} runs, {faults} faults, {seen.lost} lost, {seen.duplicates} duplicate effects")
     return 0 if seen.lost == 0 and seen.duplicates == 0 else 1
 

@@ -7,6 +7,7 @@ import contextlib
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -96,13 +97,19 @@ def _strike(stack: Stack, step: Step) -> None:
         stack.restart_postgres(step.value)
 
 
-def status(stack: Stack, auth: dict[str, str], run_id: str) -> str | None:
-    """The run's status, None while the API cannot answer."""
+def run_view(stack: Stack, auth: dict[str, str], run_id: str) -> dict[str, Any] | None:
+    """The run as the API shows it, None while the API cannot answer."""
     try:
         reply = httpx.get(f"{stack.origin}/api/runs/{run_id}", headers=auth, timeout=60)
     except httpx.TransportError:
         return None
-    return str(reply.json()["status"]) if reply.status_code == 200 else None
+    return dict(reply.json()) if reply.status_code == 200 else None
+
+
+def status(stack: Stack, auth: dict[str, str], run_id: str) -> str | None:
+    """The run's status, None while the API cannot answer."""
+    view = run_view(stack, auth, run_id)
+    return None if view is None else str(view["status"])
 
 
 def settle(stack: Stack, runs: list[str], timeout_s: float) -> bool:

@@ -19,6 +19,7 @@ _RUN = re.compile(r"^(?P<title>.+): run (?P<run>[0-9a-f-]{36})$")
 @dataclass(frozen=True)
 class Observed:
     statuses: dict[str, str]
+    failures: dict[str, str]  # run id -> failure reason, for the runs that ended failed
     registry: Counter[tuple[str, str]]
     cards: Counter[tuple[str, str]]
     evaluations: Counter[str]
@@ -26,7 +27,9 @@ class Observed:
 
     @property
     def lost(self) -> int:
-        return sum(1 for s in self.statuses.values() if s not in SETTLED) + self.unsent
+        """Unsettled runs, runs a fault made fail (every fault injected is one a run must ride out) and unsent
+        outbox rows."""
+        return sum(1 for s in self.statuses.values() if s not in SETTLED) + len(self.failures) + self.unsent
 
     @property
     def duplicates(self) -> int:
@@ -37,6 +40,7 @@ class Observed:
         settled = sum(1 for s in self.statuses.values() if s in SETTLED)
         rows = [
             ("runs terminal or awaiting approval", f"{len(self.statuses)}", f"{settled}"),
+            ("runs failed by a fault", "0", f"{len(self.failures)}"),
             ("registry versions per run and stage", "1", _span(self.registry)),
             ("cards per run and kind", "1", _span(self.cards)),
             ("MLflow runs per evaluation", "1", _span(self.evaluations)),
@@ -53,11 +57,12 @@ def _span(counter: Counter[Any]) -> str:
     return f"{low} (over {len(counter)})" if low == high else f"{low}..{high} (over {len(counter)})"
 
 
-def observe(statuses: dict[str, str], origin: str, env: dict[str, str]) -> Observed:
-    run_ids = list(statuses)
-    mine = set(run_ids)
+def observe(views: dict[str, dict[str, Any] | None], origin: str, env: dict[str, str]) -> Observed:
+    mine = set(views)
+    statuses = {run: str(view["status"]) if view else "unknown" for run, view in views.items()}
     return Observed(
         statuses=statuses,
+        failures={run: str(v.get("failure_reason")) for run, v in views.items() if v and statuses[run] == "failed"},
         registry=_registry(env["MLFLOW_TRACKING_URI"], mine),
         cards=_cards(origin, mine),
         evaluations=_evaluations(env["MLFLOW_TRACKING_URI"], mine),
