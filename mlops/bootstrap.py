@@ -45,13 +45,6 @@ async def services() -> Services:
         raise
 
 
-async def close_services() -> None:
-    """Close the running loop's adapters (used when a host shuts down)."""
-    task = _building.pop(id(asyncio.get_running_loop()), None)
-    if task is not None and task.done() and not task.exception():
-        await task.result().store.close()
-
-
 async def _build(settings: Settings) -> Services:
     telemetry.configure(telemetry.TelemetryConfig.from_env())
     store = await connect_store(settings)

@@ -19,7 +19,7 @@ from mlops.store.records import (
 )
 
 # Non-terminal statuses in pipeline order; a run only moves forward (or stays, to update fields).
-_ORDER = {status: rank for rank, status in enumerate(STATUSES) if status not in TERMINAL_STATUSES}
+_ORDER: dict[str, int] = {status: rank for rank, status in enumerate(STATUSES) if status not in TERMINAL_STATUSES}
 
 
 def run_uuid(run_id: str) -> uuid.UUID:

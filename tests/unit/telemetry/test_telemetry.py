@@ -273,7 +273,7 @@ async def test_http_create_run_span_gets_the_new_run_id(spans, monkeypatch):
     async def services():
         return SimpleNamespace(settings=SimpleNamespace(auth_enabled=True))
 
-    monkeypatch.setattr(http_runs.runs, "create_run", create_run)
+    monkeypatch.setattr(http_runs.run_use_cases, "create_run", create_run)
     monkeypatch.setattr(http_runs, "services", services)
     monkeypatch.setattr(http_identity, "services", services)
     monkeypatch.setattr(http_runs, "parse_body", lambda model, body: object())
