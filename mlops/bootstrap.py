@@ -52,9 +52,9 @@ async def _build(settings: Settings) -> Services:
     return Services(
         settings=settings,
         store=store,
-        blob=_blob(settings),
+        blob=blob_store(settings),
         registry=ModelRegistry(settings.mlflow_tracking_uri),
-        publisher=_publisher(settings),
+        publisher=event_publisher(settings),
         training=training_backend(settings),
     )
 
@@ -80,7 +80,8 @@ def training_backend(settings: Settings) -> TrainingBackend:
     )
 
 
-def _blob(settings: Settings) -> BlobStore:
+def blob_store(settings: Settings) -> BlobStore:
+    """Blob by connection string (Azurite) or account URL + the managed identity."""
     if settings.blob_connection_string:
         return BlobStore.from_connection_string(settings.blob_connection_string)
     from azure.identity import DefaultAzureCredential
@@ -88,7 +89,8 @@ def _blob(settings: Settings) -> BlobStore:
     return BlobStore.from_account_url(str(settings.blob_account_url), DefaultAzureCredential())
 
 
-def _publisher(settings: Settings) -> EventPublisher:
+def event_publisher(settings: Settings) -> EventPublisher:
+    """The topic publisher: by connection string, or namespace + the managed identity."""
     if settings.servicebus_connection:
         return EventPublisher.from_connection_string(settings.servicebus_connection, settings.servicebus_topic)
     if settings.servicebus_namespace:

@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from mlops.blob import BlobStore
+from mlops.bootstrap import blob_store, event_publisher
 from mlops.events import TRAINING_DONE, TRAINING_FAILED, EventPublisher, LifecycleEvent
 from mlops.payloads import TrainingRequest
-from mlops.settings import DEFAULT_TOPIC
+from mlops.settings import Settings, SettingsError
 from mlops.training.job_process import JobFailed, run_training_job
 from mlops.training.publish import PublishError, publish_with_retry
 
@@ -69,20 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _required_env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise SystemExit(f"error: environment variable {name} is required")
-    return value
-
-
 def connect_from_env() -> tuple[BlobStore, EventPublisher]:
-    """The Blob store and the topic publisher a local job runner reports through."""
-    blob = BlobStore.from_connection_string(_required_env("BLOB_CONNECTION_STRING"))
-    publisher = EventPublisher.from_connection_string(
-        _required_env("ServiceBusConnection"), os.environ.get("SERVICEBUS_TOPIC") or DEFAULT_TOPIC
-    )
-    return blob, publisher
+    """The Blob store and the topic publisher a local job runner reports through (the app's settings)."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    return blob_store(settings), event_publisher(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
