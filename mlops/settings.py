@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from mlops.approvals.key_policy import is_key_vault_reference
 from mlops.approvals.tokens import SigningKeys
@@ -25,6 +25,8 @@ from mlops.gate.policy import default_profiles
 from mlops.gate.settings import parse_weight_profiles
 
 T = TypeVar("T")
+U = TypeVar("U")
+Backend = Literal["local", "azureml"]
 # app: the Bicep gives it to the Function App; local: a local-only alternative of an identity-based
 # setting (Azure gets BLOB_ACCOUNT_URL / the namespace instead); platform: App Service sets it itself.
 Scope = Literal["app", "local", "platform"]
@@ -55,11 +57,12 @@ class Setting(Generic[T]):
         except ValueError as exc:
             raise SettingsError(f"setting {self.name} {exc}") from exc
 
-    def require(self, values: Mapping[str, str]) -> T:
+    def require(self: Setting[U | None], values: Mapping[str, str]) -> U:
         """The parsed value; a SettingsError when the setting is absent or blank."""
-        if not (values.get(self.name) or "").strip():
+        value = self.read(values)
+        if value is None:
             raise SettingsError(f"setting {self.name} is required")
-        return self.read(values)
+        return value
 
 
 def _text(raw: str) -> str:
@@ -116,10 +119,11 @@ def _signing_keys(raw: str) -> SigningKeys:
     return SigningKeys.parse(raw)
 
 
-def _training_backend(raw: str) -> Literal["local", "azureml"]:
-    if raw == "local" or raw == "azureml":
-        return raw
-    raise ValueError(f"must be one of local, azureml, got {raw!r}")
+def _training_backend(raw: str) -> Backend:
+    for backend in get_args(Backend):
+        if raw == backend:
+            return backend
+    raise ValueError(f"must be one of {', '.join(get_args(Backend))}, got {raw!r}")
 
 
 def _profiles(raw: str) -> dict[str, dict[str, float]]:
@@ -164,7 +168,7 @@ MODEL_CACHE_DIR = Setting(
     "MODEL_CACHE_DIR", Path, Path(".stack/models"), "where base models are fetched; local jobs log beside it"
 )
 HF_TOKEN = Setting("HF_TOKEN", _text, None, "HuggingFace token for gated/private models")
-TRAINING_BACKEND = Setting(
+TRAINING_BACKEND: Setting[Backend] = Setting(
     "TRAINING_BACKEND", _training_backend, "local", "`local` (detached processes) or `azureml` (command jobs)"
 )
 AZUREML_SUBSCRIPTION_ID = Setting("AZUREML_SUBSCRIPTION_ID", _text, None, "the Azure ML workspace (with `azureml`)")
@@ -240,7 +244,7 @@ PENDING_SWEEP_MINUTES = Setting(
     "PENDING_SWEEP_MINUTES", _positive_float, 30.0, "a run `pending` this long with no orchestration is re-published"
 )
 
-SETTINGS: tuple[Setting[object], ...] = (
+SETTINGS: tuple[Setting[Any], ...] = (
     DATABASE_URL, DATABASE_ENTRA_AUTH, BLOB_CONNECTION_STRING, BLOB_ACCOUNT_URL, SERVICEBUS_CONNECTION,
     SERVICEBUS_NAMESPACE, SERVICEBUS_TOPIC, MLFLOW_TRACKING_URI, MODEL_CACHE_DIR, HF_TOKEN, TRAINING_BACKEND,
     AZUREML_SUBSCRIPTION_ID, AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE, AZUREML_COMPUTE, TRAINING_TIMEOUT_MINUTES,
@@ -257,7 +261,7 @@ SETTINGS: tuple[Setting[object], ...] = (
 class TrainingSettings:
     """Where jobs run (TRAINING_BACKEND and the Azure ML workspace) and how long the pipeline waits for them."""
 
-    backend: Literal["local", "azureml"] = TRAINING_BACKEND.default
+    backend: Backend = TRAINING_BACKEND.default
     subscription_id: str | None = None
     resource_group: str | None = None
     workspace: str | None = None
