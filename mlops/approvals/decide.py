@@ -13,16 +13,8 @@ from typing import Any
 
 from mlops.approvals.identity import Principal
 from mlops.requests import ApprovalRequest
-from mlops.store import (
-    AlreadyDecided,
-    AlreadyVoted,
-    ApprovalWindowClosed,
-    Ballot,
-    NewVote,
-    NotAwaitingDecision,
-    RunNotFound,
-    RunStore,
-)
+from mlops.store import Ballot, NewVote, RunStore
+from mlops.store.errors import AlreadyDecided, AlreadyVoted, ApprovalWindowClosed, NotAwaitingDecision, RunNotFound
 
 RaiseEvent = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 APPROVAL_DECISION = "ApprovalDecision"

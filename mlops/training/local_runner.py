@@ -86,12 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     blob, publisher = connect_from_env()
     with tempfile.TemporaryDirectory(prefix=f"mlops-job-{request.run_id}-") as tmp:
         event = execute(request, blob, Path(tmp))
+    return report(publisher, event)
+
+
+def report(publisher: EventPublisher, event: LifecycleEvent) -> int:
+    """Publish a job's outcome (retrying while the broker is away); the job's exit status: 1 if it could not."""
     try:
         attempts = asyncio.run(publish_with_retry(publisher, event))
     except PublishError as exc:
         log.error("%s", exc)
         return 1
-    log.info("published %s for run %s (%d attempt(s))", event.event, request.run_id, attempts)
+    log.info("published %s for run %s (%d attempt(s))", event.event, event.run_id, attempts)
     return 0
 
 
