@@ -46,7 +46,7 @@ async def services() -> Services:
 
 
 async def _build(settings: Settings) -> Services:
-    telemetry.configure(telemetry.TelemetryConfig.from_env())
+    telemetry.configure(settings.telemetry)
     store = await connect_store(settings)
     await store.migrate()
     return Services(

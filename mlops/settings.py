@@ -23,6 +23,7 @@ from mlops.approvals.tokens import SigningKeys
 from mlops.gate import GatePolicy
 from mlops.gate.policy import default_profiles
 from mlops.gate.settings import parse_weight_profiles
+from mlops.telemetry import TelemetryConfig
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -240,6 +241,17 @@ GATE_ALLOW_CUSTOM_WEIGHTS = Setting(
     "GATE_ALLOW_CUSTOM_WEIGHTS", _flag, False, "a requester may send weights that are no profile's"
 )
 DATASET_MAX_MB = Setting("DATASET_MAX_MB", _positive_int, 64, "a dataset file larger than this is refused (422)")
+APPLICATIONINSIGHTS_CONNECTION_STRING = Setting(
+    "APPLICATIONINSIGHTS_CONNECTION_STRING", _text, None, "Application Insights: spans are exported there when set"
+)
+APPLICATIONINSIGHTS_AUTHENTICATION_STRING = Setting(
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", _text, None, "`Authorization=AAD`: export with the app identity"
+)
+OTEL_SERVICE_NAME = Setting("OTEL_SERVICE_NAME", _text, "mlops-release-platform", "the service name on spans")
+OTEL_EXPORTER_OTLP_ENDPOINT = Setting(
+    "OTEL_EXPORTER_OTLP_ENDPOINT", _url, None, "a local OTLP/HTTP collector for spans", "local"
+)
+MLOPS_TELEMETRY_CONSOLE = Setting("MLOPS_TELEMETRY_CONSOLE", _flag, False, "print spans to the console", "local")
 PENDING_SWEEP_MINUTES = Setting(
     "PENDING_SWEEP_MINUTES", _positive_float, 30.0, "a run `pending` this long with no orchestration is re-published"
 )
@@ -253,7 +265,9 @@ SETTINGS: tuple[Setting[Any], ...] = (
     JUDGE_MAX_RETRIES, JUDGE_PRICE_INPUT_PER_MTOK, JUDGE_PRICE_OUTPUT_PER_MTOK, APPROVAL_TIMEOUT_HOURS,
     APPROVAL_REMINDER_HOURS, APPROVALS_REQUIRED, APPROVAL_SIGNING_KEYS, TEAMS_WEBHOOK_URL, PUBLIC_BASE_URL,
     UI_BASE_URL, MODEL_STUDIO_URL, WEBSITE_AUTH_ENABLED, GATE_THRESHOLD_FLOOR, GATE_WEIGHT_PROFILES,
-    GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, DATASET_MAX_MB, PENDING_SWEEP_MINUTES,
+    GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, DATASET_MAX_MB, APPLICATIONINSIGHTS_CONNECTION_STRING,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING, OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT, MLOPS_TELEMETRY_CONSOLE,
+    PENDING_SWEEP_MINUTES,
 )  # fmt: skip
 
 
@@ -315,6 +329,7 @@ class Settings:
     pending_sweep_minutes: float = PENDING_SWEEP_MINUTES.default
     training: TrainingSettings = field(default_factory=TrainingSettings)
     gate_policy: GatePolicy = field(default_factory=GatePolicy)
+    telemetry: TelemetryConfig = field(default_factory=TelemetryConfig)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -353,6 +368,7 @@ class Settings:
             pending_sweep_minutes=PENDING_SWEEP_MINUTES.read(values),
             training=_training(values),
             gate_policy=_gate_policy(values, approvals_required),
+            telemetry=telemetry_config(values),
         )
 
 
@@ -399,6 +415,17 @@ def _judge(values: Mapping[str, str]) -> JudgeSettings | None:
         max_retries=JUDGE_MAX_RETRIES.read(values),
         price_input_per_mtok=JUDGE_PRICE_INPUT_PER_MTOK.read(values),
         price_output_per_mtok=JUDGE_PRICE_OUTPUT_PER_MTOK.read(values),
+    )
+
+
+def telemetry_config(values: Mapping[str, str]) -> TelemetryConfig:
+    """Where spans go: Application Insights in Azure; locally an OTLP collector or the console, if asked."""
+    return TelemetryConfig(
+        appinsights_connection_string=APPLICATIONINSIGHTS_CONNECTION_STRING.read(values),
+        entra_auth="Authorization=AAD" in (APPLICATIONINSIGHTS_AUTHENTICATION_STRING.read(values) or ""),
+        service_name=OTEL_SERVICE_NAME.read(values),
+        otlp_endpoint=OTEL_EXPORTER_OTLP_ENDPOINT.read(values),
+        console=MLOPS_TELEMETRY_CONSOLE.read(values),
     )
 
 

@@ -3,7 +3,6 @@
 import re
 
 from infra.checks import bicep
-from mlops import telemetry
 from mlops.settings import setting_names
 
 MAIN = bicep.INFRA / "main.bicep"
@@ -21,8 +20,7 @@ def _bicep_settings() -> dict[str, str]:
 
 
 def test_bicep_app_settings_equal_the_settings_the_app_reads():
-    read = set(setting_names(frozenset({"app"}))) | set(telemetry.TELEMETRY_SETTINGS)
-    expected = read - telemetry.LOCAL_ONLY_TELEMETRY_SETTINGS
+    expected = set(setting_names(frozenset({"app"})))
     given = set(_bicep_settings())
     assert sorted(expected - given) == [], "settings the app reads but the Bicep does not give"
     assert sorted(given - expected) == [], "settings the Bicep gives but the app does not read"
