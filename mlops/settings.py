@@ -117,7 +117,10 @@ def _flag(raw: str) -> bool:
 
 
 def _signing_keys(raw: str) -> SigningKeys:
-    return SigningKeys.parse(raw)
+    try:
+        return SigningKeys.parse(raw)
+    except ValueError as exc:
+        raise ValueError(f"is refused: {exc}") from None
 
 
 def _training_backend(raw: str) -> Backend:
