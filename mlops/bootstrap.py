@@ -76,7 +76,11 @@ def training_backend(settings: Settings) -> TrainingBackend:
 
     training = settings.training
     return AzureMLTrainingBackend.from_workspace(
-        str(training.subscription_id), str(training.resource_group), str(training.workspace), training.compute
+        str(training.subscription_id),
+        str(training.resource_group),
+        str(training.workspace),
+        training.compute,
+        settings.given,
     )
 
 

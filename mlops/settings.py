@@ -333,6 +333,8 @@ class Settings:
     training: TrainingSettings = field(default_factory=TrainingSettings)
     gate_policy: GatePolicy = field(default_factory=GatePolicy)
     telemetry: TelemetryConfig = field(default_factory=TelemetryConfig)
+    # The declared settings' text as given, for a job that reads its settings itself (the Azure ML scoring job).
+    given: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -372,6 +374,7 @@ class Settings:
             training=_training(values),
             gate_policy=_gate_policy(values, approvals_required),
             telemetry=telemetry_config(values),
+            given={setting.name: values[setting.name] for setting in SETTINGS if values.get(setting.name)},
         )
 
 
