@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up down test lint typecheck infra-check install lock clean
+.PHONY: demo up down test test-fast fast-tests lint typecheck infra-check install lock clean
 
 demo: install
 	$(PY) -m scripts.stack demo
@@ -22,6 +22,19 @@ down:
 test: install lint typecheck infra-check
 	sh scripts/ensure_chromium.sh
 	$(PY) -m pytest -q --basetemp="$$(mktemp -d /tmp/mlops-tests.XXXXXX)"
+
+# The inner loop (under a minute): lint, types, and every test that starts no service (no PostgreSQL,
+# Azurite, broker or devhost process). `make test` still runs everything.
+FAST_TESTS := tests/unit tests/devhost/test_boundaries.py tests/devhost/app tests/devhost/http \
+	tests/devhost/identity tests/devhost/durable tests/devhost/servicebus/test_amqp_codec.py \
+	tests/devhost/servicebus/test_config.py tests/devhost/servicebus/test_message.py \
+	tests/devhost/servicebus/test_sql_filter.py tests/devhost/servicebus/test_state.py
+
+test-fast: install
+	$(MAKE) --no-print-directory --output-sync=target -j3 lint typecheck fast-tests
+
+fast-tests: install
+	$(PY) -m pytest -q -p no:cacheprovider -p no:langsmith_plugin --basetemp="$$(mktemp -d /tmp/mlops-fast.XXXXXX)" $(FAST_TESTS)
 
 lint: install
 	$(VENV)/bin/ruff check .

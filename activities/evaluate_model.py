@@ -14,7 +14,7 @@ from mlops.evaluation import EvaluationFailed, read_predictions
 from mlops.evaluation.report import build_report, report_json, report_markdown
 from mlops.evaluation.run import decision_rows, summarise_for_run
 from mlops.evaluation.scoring import ScoredRows, merge_scored
-from mlops.insights import scored_samples
+from mlops.insight_views import scored_samples
 from mlops.payloads import EvaluationOutcome, EvaluationRequest
 from mlops.tracking import log_evaluation
 

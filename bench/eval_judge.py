@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from devstack.postgres import start_postgres, stop_postgres
-from mlops.evaluation.judge import JudgeConfig, build_judge
+from mlops.evaluation.judge import build_judge
 from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.judge_metrics import build_judge_scorers, score_judge
 from mlops.evaluation.rows import PredictionRow
+from mlops.settings import JudgeSettings
 from mlops.store import RunStore
 
 METRICS = ["faithfulness", "answer_relevancy", "context_precision", "llm_context_recall"]
@@ -61,7 +62,7 @@ async def ours(endpoint: str, rows: list[PredictionRow], concurrency: int, dsn: 
     store = await RunStore.connect(dsn)
     try:
         await store.migrate()
-        judge = build_judge(JudgeConfig(endpoint, "bench-key", max_concurrency=concurrency), JudgeCache(store))
+        judge = build_judge(JudgeSettings(endpoint, "bench-key", max_concurrency=concurrency), JudgeCache(store))
         started = time.perf_counter()
         await score_judge(rows, build_judge_scorers(judge, METRICS), {})
         return time.perf_counter() - started, judge.usage

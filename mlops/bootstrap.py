@@ -45,23 +45,16 @@ async def services() -> Services:
         raise
 
 
-async def close_services() -> None:
-    """Close the running loop's adapters (used when a host shuts down)."""
-    task = _building.pop(id(asyncio.get_running_loop()), None)
-    if task is not None and task.done() and not task.exception():
-        await task.result().store.close()
-
-
 async def _build(settings: Settings) -> Services:
-    telemetry.configure(telemetry.TelemetryConfig.from_env())
+    telemetry.configure(settings.telemetry)
     store = await connect_store(settings)
     await store.migrate()
     return Services(
         settings=settings,
         store=store,
-        blob=_blob(settings),
+        blob=blob_store(settings),
         registry=ModelRegistry(settings.mlflow_tracking_uri),
-        publisher=_publisher(settings),
+        publisher=event_publisher(settings),
         training=training_backend(settings),
     )
 
@@ -83,11 +76,16 @@ def training_backend(settings: Settings) -> TrainingBackend:
 
     training = settings.training
     return AzureMLTrainingBackend.from_workspace(
-        str(training.subscription_id), str(training.resource_group), str(training.workspace), training.compute
+        str(training.subscription_id),
+        str(training.resource_group),
+        str(training.workspace),
+        training.compute,
+        settings.given,
     )
 
 
-def _blob(settings: Settings) -> BlobStore:
+def blob_store(settings: Settings) -> BlobStore:
+    """Blob by connection string (Azurite) or account URL + the managed identity."""
     if settings.blob_connection_string:
         return BlobStore.from_connection_string(settings.blob_connection_string)
     from azure.identity import DefaultAzureCredential
@@ -95,7 +93,8 @@ def _blob(settings: Settings) -> BlobStore:
     return BlobStore.from_account_url(str(settings.blob_account_url), DefaultAzureCredential())
 
 
-def _publisher(settings: Settings) -> EventPublisher:
+def event_publisher(settings: Settings) -> EventPublisher:
+    """The topic publisher: by connection string, or namespace + the managed identity."""
     if settings.servicebus_connection:
         return EventPublisher.from_connection_string(settings.servicebus_connection, settings.servicebus_topic)
     if settings.servicebus_namespace:

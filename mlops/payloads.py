@@ -65,7 +65,6 @@ class StatusUpdate(Payload):
     message: str
     decision: Decision | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
-    custom_key: str | None = None
 
 
 class ModelRef(Payload):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from mlops.blob import BlobStore
+from mlops.bootstrap import blob_store, connect_store
+from mlops.settings import Settings, SettingsError
 from mlops.store import DatasetRecord, RunStore
 
 DEFAULT_MANIFEST = Path(__file__).resolve().parents[1] / "data" / "datasets" / "manifest.json"
@@ -86,23 +87,16 @@ async def seed(datasets: Sequence[SeedDataset], store: RunStore, blob: BlobStore
     return stored
 
 
-def _blob_from_env() -> BlobStore:
-    if os.environ.get("BLOB_CONNECTION_STRING"):
-        return BlobStore.from_connection_string(os.environ["BLOB_CONNECTION_STRING"])
-    if os.environ.get("BLOB_ACCOUNT_URL"):
-        from azure.identity import DefaultAzureCredential
-
-        return BlobStore.from_account_url(os.environ["BLOB_ACCOUNT_URL"], DefaultAzureCredential())
-    raise SystemExit("error: set BLOB_CONNECTION_STRING (local) or BLOB_ACCOUNT_URL (managed identity)")
-
-
 async def _main(manifest: Path) -> list[DatasetRecord]:
     datasets = read_manifest(manifest)
-    dsn = os.environ.get("DATABASE_URL") or sys.exit("error: set DATABASE_URL")
-    store = await RunStore.connect(dsn)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    store = await connect_store(settings)
     try:
         await store.migrate()
-        return await seed(datasets, store, _blob_from_env())
+        return await seed(datasets, store, blob_store(settings))
     finally:
         await store.close()
 

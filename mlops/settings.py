@@ -1,29 +1,307 @@
-"""Typed settings read from the environment once, at the composition root.
+"""Every setting the app reads, declared once as data, and the typed ``Settings`` built from them.
 
-Nothing in the project reads ``os.environ`` at import time: the Functions host (or devhost)
-loads ``local.settings.json``/app settings into the environment, then ``Settings.from_env()``
-is called when a client is first needed.
+A ``Setting`` is a name, a parser, a default and a meaning. ``Settings.from_env`` reads each through its
+declaration (a missing or malformed value is a SettingsError naming it); ``local.settings.example.json``,
+the README's settings table (``python -m mlops.settings`` prints it) and the Bicep app settings are
+checked against ``SETTINGS`` by tests/unit. Nothing reads ``os.environ`` at import time: the Functions
+host (or devhost) loads the app settings into the environment, then ``Settings.from_env()`` is called
+when a client is first needed.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from mlops.approvals.key_policy import is_key_vault_reference
 from mlops.approvals.tokens import SigningKeys
 from mlops.gate import GatePolicy
-from mlops.gate.settings import GateSettingsError, gate_policy_from_env
-from mlops.training.backend_settings import TrainingSettings, TrainingSettingsError
+from mlops.gate.policy import default_profiles
+from mlops.gate.settings import parse_weight_profiles
+from mlops.telemetry import TelemetryConfig
 
-DEFAULT_TOPIC = "mlops-events"
+T = TypeVar("T")
+U = TypeVar("U")
+Backend = Literal["local", "azureml"]
+# app: the Bicep gives it to the Function App; local: a local-only alternative of an identity-based
+# setting (Azure gets BLOB_ACCOUNT_URL / the namespace instead); platform: App Service sets it itself.
+Scope = Literal["app", "local", "platform"]
 
 
 class SettingsError(ValueError):
     """A required setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One app setting: ``parse`` turns its non-empty text into the value (ValueError says what is wrong)."""
+
+    name: str
+    parse: Callable[[str], T]
+    default: T
+    meaning: str
+    scope: Scope = "app"
+    shown_default: str | None = None  # the README's "default" when ``default`` does not say it
+
+    def read(self, values: Mapping[str, str]) -> T:
+        """The parsed value, or the default when the setting is absent or blank."""
+        raw = (values.get(self.name) or "").strip()
+        if not raw:
+            return self.default
+        try:
+            return self.parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"setting {self.name} {exc}") from exc
+
+    def require(self: Setting[U | None], values: Mapping[str, str]) -> U:
+        """The parsed value; a SettingsError when the setting is absent or blank."""
+        value = self.read(values)
+        if value is None:
+            raise SettingsError(f"setting {self.name} is required")
+        return value
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _url(raw: str) -> str:
+    return raw.rstrip("/")
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"must be an integer, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _number(raw: str, low: float, high: float = math.inf, low_open: bool = False) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"must be a number, got {raw!r}") from None
+    if not (low < value if low_open else low <= value) or not value <= high:  # also refuses NaN
+        bounds = f"> {low}" if low_open else f">= {low}" if high == math.inf else f"in [{low}, {high}]"
+        raise ValueError(f"must be a number {bounds}, got {raw}")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    return _number(raw, 0.0, low_open=True)
+
+
+def _non_negative_float(raw: str) -> float:
+    return _number(raw, 0.0)
+
+
+def _fraction(raw: str) -> float:
+    return _number(raw, 0.0, 1.0)
+
+
+def _flag(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"0", "false", "no"}:
+        return False
+    if lowered in {"1", "true", "yes"}:
+        return True
+    raise ValueError(f"must be true or false, got {raw!r}")
+
+
+def _signing_keys(raw: str) -> SigningKeys:
+    try:
+        return SigningKeys.parse(raw)
+    except ValueError as exc:
+        raise ValueError(f"is refused: {exc}") from None
+
+
+def _training_backend(raw: str) -> Backend:
+    for backend in get_args(Backend):
+        if raw == backend:
+            return backend
+    raise ValueError(f"must be one of {', '.join(get_args(Backend))}, got {raw!r}")
+
+
+def _profiles(raw: str) -> dict[str, dict[str, float]]:
+    try:
+        return parse_weight_profiles(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not JSON: {exc.msg}") from None
+
+
+DATABASE_URL = Setting(
+    "DATABASE_URL", _text, None, "PostgreSQL DSN", shown_default="written by `devstack` to `.stack/env`"
+)
+DATABASE_ENTRA_AUTH = Setting(
+    "DATABASE_ENTRA_AUTH", _flag, False, "the server accepts only Entra tokens; `DATABASE_URL` names the identity"
+)
+BLOB_CONNECTION_STRING = Setting(
+    "BLOB_CONNECTION_STRING", _text, None, "Blob by connection string (Azurite)", "local", "Azurite's dev account"
+)
+BLOB_ACCOUNT_URL = Setting("BLOB_ACCOUNT_URL", _url, None, "Blob by account URL + managed identity (Azure)")
+SERVICEBUS_CONNECTION = Setting(
+    "ServiceBusConnection",
+    _text,
+    None,
+    "the Service Bus connection string (triggers and publishers)",
+    "local",
+    "devhost sets it to its broker",
+)
+SERVICEBUS_NAMESPACE = Setting(
+    "ServiceBusConnection__fullyQualifiedNamespace", _text, None, "the Service Bus namespace + managed identity (Azure)"
+)
+SERVICEBUS_TOPIC = Setting(
+    "SERVICEBUS_TOPIC", _text, "mlops-events", "lifecycle topic (publishers, and the triggers' `%SERVICEBUS_TOPIC%`)"
+)
+MLFLOW_TRACKING_URI = Setting(
+    "MLFLOW_TRACKING_URI",
+    _text,
+    None,
+    "MLflow tracking + registry",
+    shown_default="`sqlite:///.stack/mlflow/mlflow.db`",
+)
+MODEL_CACHE_DIR = Setting(
+    "MODEL_CACHE_DIR", Path, Path(".stack/models"), "where base models are fetched; local jobs log beside it"
+)
+HF_TOKEN = Setting("HF_TOKEN", _text, None, "HuggingFace token for gated/private models")
+TRAINING_BACKEND: Setting[Backend] = Setting(
+    "TRAINING_BACKEND", _training_backend, "local", "`local` (detached processes) or `azureml` (command jobs)"
+)
+AZUREML_SUBSCRIPTION_ID = Setting("AZUREML_SUBSCRIPTION_ID", _text, None, "the Azure ML workspace (with `azureml`)")
+AZUREML_RESOURCE_GROUP = Setting("AZUREML_RESOURCE_GROUP", _text, None, "the workspace's resource group")
+AZUREML_WORKSPACE = Setting("AZUREML_WORKSPACE", _text, None, "the workspace's name")
+AZUREML_COMPUTE = Setting("AZUREML_COMPUTE", _text, "gpu-training-cluster", "the GPU cluster of training jobs")
+TRAINING_TIMEOUT_MINUTES = Setting(
+    "TRAINING_TIMEOUT_MINUTES", _positive_int, 120, "wait for each job (staging, training, scoring) before failing"
+)
+TRAINING_POLL_MINUTES = Setting(
+    "TRAINING_POLL_MINUTES", _positive_int, 15, "how often the orchestrator asks a job's status if no event came"
+)
+TRAINING_MAX_STEPS = Setting(
+    "TRAINING_MAX_STEPS", _positive_int, None, "LoRA steps override (train.py defaults to 20 × batch 8)"
+)
+EVAL_BATCH_SIZE = Setting(
+    "EVAL_BATCH_SIZE", _positive_int, 50, "eval rows per batch of the scoring job (each batch's scores: one blob)"
+)
+EVAL_MAX_NAN_FRACTION = Setting(
+    "EVAL_MAX_NAN_FRACTION", _fraction, 0.2, "a metric with more failed samples than this fails the evaluation"
+)
+AZURE_AI_ENDPOINT = Setting("AZURE_AI_ENDPOINT", _url, None, "the RAGAS judge (Mistral on Azure AI): on when set")
+AZURE_AI_API_KEY = Setting("AZURE_AI_API_KEY", _text, None, "the judge's key (Key Vault in Azure)")
+AZURE_AI_JUDGE_MODEL = Setting("AZURE_AI_JUDGE_MODEL", _text, "mistral-small-latest", "the judge's chat model")
+AZURE_AI_EMBEDDING_MODEL = Setting("AZURE_AI_EMBEDDING_MODEL", _text, "mistral-embed", "the judge's embedding model")
+JUDGE_MAX_CONCURRENCY = Setting(
+    "JUDGE_MAX_CONCURRENCY", _positive_int, 16, "judge calls in flight per batch of the scoring job"
+)
+JUDGE_TIMEOUT_SECONDS = Setting("JUDGE_TIMEOUT_SECONDS", _positive_float, 60.0, "timeout of one judge call")
+JUDGE_MAX_RETRIES = Setting("JUDGE_MAX_RETRIES", _positive_int, 5, "retries of a judge call (backoff, Retry-After)")
+JUDGE_PRICE_INPUT_PER_MTOK = Setting(
+    "JUDGE_PRICE_INPUT_PER_MTOK", _non_negative_float, 0.1, "judge input price per million tokens (cost estimate)"
+)
+JUDGE_PRICE_OUTPUT_PER_MTOK = Setting(
+    "JUDGE_PRICE_OUTPUT_PER_MTOK", _non_negative_float, 0.3, "judge output price per million tokens"
+)
+APPROVAL_TIMEOUT_HOURS = Setting("APPROVAL_TIMEOUT_HOURS", _positive_float, 72.0, "approval window before `expired`")
+APPROVAL_REMINDER_HOURS = Setting("APPROVAL_REMINDER_HOURS", _positive_float, 48.0, "when the reminder card goes out")
+APPROVALS_REQUIRED = Setting(
+    "APPROVALS_REQUIRED",
+    _positive_int,
+    1,
+    "distinct approvers (never the run's requester) before `go_prod`; any rejection rejects",
+    shown_default="1 (2 in prod)",
+)
+APPROVAL_SIGNING_KEYS = Setting(
+    "APPROVAL_SIGNING_KEYS", _signing_keys, None, "`kid:secret,...` signing the cards' links; none: no links"
+)
+TEAMS_WEBHOOK_URL = Setting(
+    "TEAMS_WEBHOOK_URL", _text, None, "where cards are posted; empty: delivery off", shown_default="devhost's receiver"
+)
+PUBLIC_BASE_URL = Setting("PUBLIC_BASE_URL", _url, "http://127.0.0.1:7071", "base of links in cards")
+UI_BASE_URL = Setting("UI_BASE_URL", _url, None, "the UI, for links to a run from its card")
+MODEL_STUDIO_URL = Setting("MODEL_STUDIO_URL", _text, None, "link template to a model version (`{name}`, `{version}`)")
+WEBSITE_AUTH_ENABLED = Setting(
+    "WEBSITE_AUTH_ENABLED", _flag, False, "App Service authentication is on: identity headers are trusted", "platform"
+)
+GATE_THRESHOLD_FLOOR = Setting(
+    "GATE_THRESHOLD_FLOOR", _fraction, 0.7, "the gate's floor: a run's threshold unless its requester raises it"
+)
+GATE_WEIGHT_PROFILES = Setting(
+    "GATE_WEIGHT_PROFILES",
+    _profiles,
+    None,
+    "weight profiles a requester may choose (JSON `{name: {metric: weight}}`); empty: built-in `default`, `judge`",
+)
+GATE_DEFAULT_PROFILE = Setting("GATE_DEFAULT_PROFILE", _text, "default", "the profile of a run that names none")
+GATE_ALLOW_CUSTOM_WEIGHTS = Setting(
+    "GATE_ALLOW_CUSTOM_WEIGHTS", _flag, False, "a requester may send weights that are no profile's"
+)
+DATASET_MAX_MB = Setting("DATASET_MAX_MB", _positive_int, 64, "a dataset file larger than this is refused (422)")
+APPLICATIONINSIGHTS_CONNECTION_STRING = Setting(
+    "APPLICATIONINSIGHTS_CONNECTION_STRING", _text, None, "Application Insights: spans are exported there when set"
+)
+APPLICATIONINSIGHTS_AUTHENTICATION_STRING = Setting(
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", _text, None, "`Authorization=AAD`: export with the app identity"
+)
+OTEL_SERVICE_NAME = Setting("OTEL_SERVICE_NAME", _text, "mlops-release-platform", "the service name on spans")
+OTEL_EXPORTER_OTLP_ENDPOINT = Setting(
+    "OTEL_EXPORTER_OTLP_ENDPOINT", _url, None, "a local OTLP/HTTP collector for spans", "local"
+)
+MLOPS_TELEMETRY_CONSOLE = Setting("MLOPS_TELEMETRY_CONSOLE", _flag, False, "print spans to the console", "local")
+PENDING_SWEEP_MINUTES = Setting(
+    "PENDING_SWEEP_MINUTES", _positive_float, 30.0, "a run `pending` this long with no orchestration is re-published"
+)
+
+SETTINGS: tuple[Setting[Any], ...] = (
+    DATABASE_URL, DATABASE_ENTRA_AUTH, BLOB_CONNECTION_STRING, BLOB_ACCOUNT_URL, SERVICEBUS_CONNECTION,
+    SERVICEBUS_NAMESPACE, SERVICEBUS_TOPIC, MLFLOW_TRACKING_URI, MODEL_CACHE_DIR, HF_TOKEN, TRAINING_BACKEND,
+    AZUREML_SUBSCRIPTION_ID, AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE, AZUREML_COMPUTE, TRAINING_TIMEOUT_MINUTES,
+    TRAINING_POLL_MINUTES, TRAINING_MAX_STEPS, EVAL_BATCH_SIZE, EVAL_MAX_NAN_FRACTION, AZURE_AI_ENDPOINT,
+    AZURE_AI_API_KEY, AZURE_AI_JUDGE_MODEL, AZURE_AI_EMBEDDING_MODEL, JUDGE_MAX_CONCURRENCY, JUDGE_TIMEOUT_SECONDS,
+    JUDGE_MAX_RETRIES, JUDGE_PRICE_INPUT_PER_MTOK, JUDGE_PRICE_OUTPUT_PER_MTOK, APPROVAL_TIMEOUT_HOURS,
+    APPROVAL_REMINDER_HOURS, APPROVALS_REQUIRED, APPROVAL_SIGNING_KEYS, TEAMS_WEBHOOK_URL, PUBLIC_BASE_URL,
+    UI_BASE_URL, MODEL_STUDIO_URL, WEBSITE_AUTH_ENABLED, GATE_THRESHOLD_FLOOR, GATE_WEIGHT_PROFILES,
+    GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, DATASET_MAX_MB, APPLICATIONINSIGHTS_CONNECTION_STRING,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING, OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT, MLOPS_TELEMETRY_CONSOLE,
+    PENDING_SWEEP_MINUTES,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Where jobs run (TRAINING_BACKEND and the Azure ML workspace) and how long the pipeline waits for them."""
+
+    backend: Backend = TRAINING_BACKEND.default
+    subscription_id: str | None = None
+    resource_group: str | None = None
+    workspace: str | None = None
+    compute: str = AZUREML_COMPUTE.default
+    poll_minutes: int = TRAINING_POLL_MINUTES.default
+    timeout_minutes: int = TRAINING_TIMEOUT_MINUTES.default
+    max_steps: int | None = None
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """Where the RAGAS judge is and how hard to push it; prices are per million tokens (an estimate)."""
+
+    endpoint: str
+    api_key: str
+    model: str = AZURE_AI_JUDGE_MODEL.default
+    embedding_model: str = AZURE_AI_EMBEDDING_MODEL.default
+    max_concurrency: int = JUDGE_MAX_CONCURRENCY.default
+    timeout_s: float = JUDGE_TIMEOUT_SECONDS.default
+    max_retries: int = JUDGE_MAX_RETRIES.default
+    price_input_per_mtok: float = JUDGE_PRICE_INPUT_PER_MTOK.default
+    price_output_per_mtok: float = JUDGE_PRICE_OUTPUT_PER_MTOK.default
+    base_delay_s: float = 0.5  # first retry's backoff (not a setting: tests shorten it)
 
 
 @dataclass(frozen=True)
@@ -37,80 +315,66 @@ class Settings:
     mlflow_tracking_uri: str
     model_cache_dir: Path
     hf_token: str | None
-    training_timeout_minutes: int
     approval_timeout_hours: float
-    training_max_steps: int | None
     public_base_url: str
-    # Azure: the PostgreSQL server accepts only Entra tokens; DATABASE_URL names the identity, no password.
     database_entra_auth: bool = False
-    # Approvals from Teams (Key Vault references in Azure): empty webhook = delivery disabled;
-    # no signing keys = cards carry no Approve/Reject links.
     teams_webhook_url: str | None = None
     approval_signing_keys: SigningKeys | None = None
-    approval_reminder_hours: float = 48.0
-    # Identity: the platform's WEBSITE_AUTH_ENABLED (Easy Auth on; identity headers trustworthy) and how many
-    # distinct approvers a run needs (APPROVALS_REQUIRED).
+    approval_reminder_hours: float = APPROVAL_REMINDER_HOURS.default
     auth_enabled: bool = False
-    approvals_required: int = 1
+    approvals_required: int = APPROVALS_REQUIRED.default
     ui_base_url: str | None = None
     model_studio_url: str | None = None
-    # The RAGAS judge (Mistral on Azure AI): on when azure_ai_endpoint is set; the key comes from Key Vault.
-    azure_ai_endpoint: str | None = None
-    azure_ai_api_key: str | None = None
-    judge_model: str = "mistral-small-latest"
-    judge_embedding_model: str = "mistral-embed"
-    judge_max_concurrency: int = 16
-    judge_timeout_s: float = 60.0
-    judge_max_retries: int = 5
-    judge_price_input_per_mtok: float = 0.1
-    judge_price_output_per_mtok: float = 0.3
-    eval_max_nan_fraction: float = 0.2
-    eval_batch_size: int = 50  # rows per scoring activity of the evaluation's fan-out
-    dataset_max_bytes: int = 64 * 1024 * 1024  # DATASET_MAX_MB: a dataset file larger is refused (422)
-    # A run still pending this long with no orchestration gets its run.created re-published (the sweeper).
-    pending_sweep_minutes: float = 30.0
-    # TRAINING_BACKEND and the Azure ML workspace: see mlops/training/backend_settings.py.
+    judge: JudgeSettings | None = None  # None: LLM-free metrics only
+    eval_max_nan_fraction: float = EVAL_MAX_NAN_FRACTION.default
+    eval_batch_size: int = EVAL_BATCH_SIZE.default
+    dataset_max_bytes: int = DATASET_MAX_MB.default * 1024 * 1024
+    pending_sweep_minutes: float = PENDING_SWEEP_MINUTES.default
     training: TrainingSettings = field(default_factory=TrainingSettings)
-    # The gate policy (threshold floor, weight profiles, approvals required): see mlops/gate/settings.py.
     gate_policy: GatePolicy = field(default_factory=GatePolicy)
+    telemetry: TelemetryConfig = field(default_factory=TelemetryConfig)
+    # The declared settings' text as given, for a job that reads its settings itself (the Azure ML scoring job).
+    given: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``env`` (default ``os.environ``), raising SettingsError on bad values."""
         values = os.environ if env is None else env
         _refuse_unresolved_references(values)
-        blob_cs = values.get("BLOB_CONNECTION_STRING") or None
-        blob_url = values.get("BLOB_ACCOUNT_URL") or None
+        blob_cs = BLOB_CONNECTION_STRING.read(values)
+        blob_url = BLOB_ACCOUNT_URL.read(values)
         if not blob_cs and not blob_url:
             raise SettingsError("set BLOB_CONNECTION_STRING (local) or BLOB_ACCOUNT_URL (managed identity)")
+        approvals_required = APPROVALS_REQUIRED.read(values)
         return cls(
-            database_url=_required(values, "DATABASE_URL"),
-            database_entra_auth=_flag(values, "DATABASE_ENTRA_AUTH"),
+            database_url=DATABASE_URL.require(values),
+            database_entra_auth=DATABASE_ENTRA_AUTH.read(values),
             blob_connection_string=blob_cs,
             blob_account_url=blob_url,
-            servicebus_connection=values.get("ServiceBusConnection") or None,
-            servicebus_namespace=values.get("ServiceBusConnection__fullyQualifiedNamespace") or None,
-            servicebus_topic=values.get("SERVICEBUS_TOPIC", DEFAULT_TOPIC),
-            mlflow_tracking_uri=_required(values, "MLFLOW_TRACKING_URI"),
-            model_cache_dir=Path(values.get("MODEL_CACHE_DIR", ".stack/models")).resolve(),
-            hf_token=values.get("HF_TOKEN") or None,
-            training_timeout_minutes=_positive_int(values, "TRAINING_TIMEOUT_MINUTES", 120),
-            approval_timeout_hours=_positive_float(values, "APPROVAL_TIMEOUT_HOURS", 72.0),
-            training_max_steps=_optional_int(values, "TRAINING_MAX_STEPS"),
-            public_base_url=values.get("PUBLIC_BASE_URL", "http://127.0.0.1:7071").rstrip("/"),
-            teams_webhook_url=values.get("TEAMS_WEBHOOK_URL") or None,
-            approval_signing_keys=_signing_keys(values),
-            approval_reminder_hours=_positive_float(values, "APPROVAL_REMINDER_HOURS", 48.0),
-            auth_enabled=_flag(values, "WEBSITE_AUTH_ENABLED"),
-            approvals_required=_positive_int(values, "APPROVALS_REQUIRED", 1),
-            ui_base_url=(values.get("UI_BASE_URL") or "").rstrip("/") or None,
-            model_studio_url=values.get("MODEL_STUDIO_URL") or None,
-            eval_batch_size=_positive_int(values, "EVAL_BATCH_SIZE", 50),
-            dataset_max_bytes=_positive_int(values, "DATASET_MAX_MB", 64) * 1024 * 1024,
-            pending_sweep_minutes=_positive_float(values, "PENDING_SWEEP_MINUTES", 30.0),
-            **_judge_settings(values),
+            servicebus_connection=SERVICEBUS_CONNECTION.read(values),
+            servicebus_namespace=SERVICEBUS_NAMESPACE.read(values),
+            servicebus_topic=SERVICEBUS_TOPIC.read(values),
+            mlflow_tracking_uri=MLFLOW_TRACKING_URI.require(values),
+            model_cache_dir=MODEL_CACHE_DIR.read(values).resolve(),
+            hf_token=HF_TOKEN.read(values),
+            approval_timeout_hours=APPROVAL_TIMEOUT_HOURS.read(values),
+            public_base_url=PUBLIC_BASE_URL.read(values),
+            teams_webhook_url=TEAMS_WEBHOOK_URL.read(values),
+            approval_signing_keys=APPROVAL_SIGNING_KEYS.read(values),
+            approval_reminder_hours=APPROVAL_REMINDER_HOURS.read(values),
+            auth_enabled=WEBSITE_AUTH_ENABLED.read(values),
+            approvals_required=approvals_required,
+            ui_base_url=UI_BASE_URL.read(values),
+            model_studio_url=MODEL_STUDIO_URL.read(values),
+            judge=_judge(values),
+            eval_max_nan_fraction=EVAL_MAX_NAN_FRACTION.read(values),
+            eval_batch_size=EVAL_BATCH_SIZE.read(values),
+            dataset_max_bytes=DATASET_MAX_MB.read(values) * 1024 * 1024,
+            pending_sweep_minutes=PENDING_SWEEP_MINUTES.read(values),
             training=_training(values),
-            gate_policy=_gate_policy(values, _positive_int(values, "APPROVALS_REQUIRED", 1)),
+            gate_policy=_gate_policy(values, approvals_required),
+            telemetry=telemetry_config(values),
+            given={setting.name: values[setting.name] for setting in SETTINGS if values.get(setting.name)},
         )
 
 
@@ -125,187 +389,89 @@ def _refuse_unresolved_references(values: Mapping[str, str]) -> None:
 
 
 def _training(values: Mapping[str, str]) -> TrainingSettings:
-    try:
-        return TrainingSettings.from_env(values)
-    except TrainingSettingsError as exc:
-        raise SettingsError(str(exc)) from exc
+    backend = TRAINING_BACKEND.read(values)
+    workspace = (AZUREML_SUBSCRIPTION_ID, AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE)
+    missing = [setting.name for setting in workspace if not setting.read(values)]
+    if backend == "azureml" and missing:
+        raise SettingsError(f"TRAINING_BACKEND=azureml requires the settings {', '.join(missing)}")
+    return TrainingSettings(
+        backend=backend,
+        subscription_id=AZUREML_SUBSCRIPTION_ID.read(values),
+        resource_group=AZUREML_RESOURCE_GROUP.read(values),
+        workspace=AZUREML_WORKSPACE.read(values),
+        compute=AZUREML_COMPUTE.read(values),
+        poll_minutes=TRAINING_POLL_MINUTES.read(values),
+        timeout_minutes=TRAINING_TIMEOUT_MINUTES.read(values),
+        max_steps=TRAINING_MAX_STEPS.read(values),
+    )
+
+
+def _judge(values: Mapping[str, str]) -> JudgeSettings | None:
+    """The judge is off without AZURE_AI_ENDPOINT; with it, the key is required."""
+    endpoint = AZURE_AI_ENDPOINT.read(values)
+    if not endpoint:
+        return None
+    return JudgeSettings(
+        endpoint=endpoint,
+        api_key=AZURE_AI_API_KEY.require(values),
+        model=AZURE_AI_JUDGE_MODEL.read(values),
+        embedding_model=AZURE_AI_EMBEDDING_MODEL.read(values),
+        max_concurrency=JUDGE_MAX_CONCURRENCY.read(values),
+        timeout_s=JUDGE_TIMEOUT_SECONDS.read(values),
+        max_retries=JUDGE_MAX_RETRIES.read(values),
+        price_input_per_mtok=JUDGE_PRICE_INPUT_PER_MTOK.read(values),
+        price_output_per_mtok=JUDGE_PRICE_OUTPUT_PER_MTOK.read(values),
+    )
+
+
+def telemetry_config(values: Mapping[str, str]) -> TelemetryConfig:
+    """Where spans go: Application Insights in Azure; locally an OTLP collector or the console, if asked."""
+    return TelemetryConfig(
+        appinsights_connection_string=APPLICATIONINSIGHTS_CONNECTION_STRING.read(values),
+        entra_auth="Authorization=AAD" in (APPLICATIONINSIGHTS_AUTHENTICATION_STRING.read(values) or ""),
+        service_name=OTEL_SERVICE_NAME.read(values),
+        otlp_endpoint=OTEL_EXPORTER_OTLP_ENDPOINT.read(values),
+        console=MLOPS_TELEMETRY_CONSOLE.read(values),
+    )
 
 
 def _gate_policy(values: Mapping[str, str], approvals_required: int) -> GatePolicy:
+    profiles = GATE_WEIGHT_PROFILES.read(values)
     try:
-        return gate_policy_from_env(values, approvals_required)
-    except GateSettingsError as exc:
-        raise SettingsError(str(exc)) from exc
-
-
-def _required(values: Mapping[str, str], name: str) -> str:
-    value = values.get(name)
-    if not value:
-        raise SettingsError(f"setting {name} is required")
-    return value
-
-
-def _flag(values: Mapping[str, str], name: str) -> bool:
-    raw = (values.get(name) or "").strip().lower()
-    if raw in {"", "0", "false", "no"}:
-        return False
-    if raw in {"1", "true", "yes"}:
-        return True
-    raise SettingsError(f"setting {name} must be true or false, got {raw!r}")
-
-
-def _signing_keys(values: Mapping[str, str]) -> SigningKeys | None:
-    raw = values.get("APPROVAL_SIGNING_KEYS") or ""
-    if not raw.strip():
-        return None
-    try:
-        return SigningKeys.parse(raw)
+        return GatePolicy(
+            threshold_floor=GATE_THRESHOLD_FLOOR.read(values),
+            profiles=default_profiles() if profiles is None else profiles,
+            default_profile=GATE_DEFAULT_PROFILE.read(values),
+            allow_custom_weights=GATE_ALLOW_CUSTOM_WEIGHTS.read(values),
+            approvals_required=approvals_required,
+        )
     except ValueError as exc:
-        raise SettingsError(f"setting APPROVAL_SIGNING_KEYS: {exc}") from exc
+        raise SettingsError(f"gate policy (GATE_*): {exc}") from exc
 
 
-def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
-    value = _optional_int(values, name)
-    if value is None:
-        return default
-    if value <= 0:
-        raise SettingsError(f"setting {name} must be a positive integer, got {value}")
-    return value
+def setting_names(scopes: frozenset[Scope] = frozenset({"app", "local", "platform"})) -> tuple[str, ...]:
+    """The declared settings' names of those scopes, in declaration order."""
+    return tuple(setting.name for setting in SETTINGS if setting.scope in scopes)
 
 
-def _optional_int(values: Mapping[str, str], name: str) -> int | None:
-    raw = values.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"setting {name} must be an integer, got {raw!r}") from exc
+def settings_table() -> str:
+    """The README's settings table, rendered from the declarations."""
+    rows = ["| setting | meaning | default |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = setting.shown_default or _shown(setting.default)
+        rows.append(f"| `{setting.name}` | {setting.meaning} | {default} |")
+    return "\n".join(rows) + "\n"
 
 
-def _number(values: Mapping[str, str], name: str) -> float | None:
-    raw = values.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"setting {name} must be a number, got {raw!r}") from exc
+def _shown(default: object) -> str:
+    if default is None:
+        return "empty"
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, float):
+        return f"{default:g}"
+    return f"`{default}`" if isinstance(default, (str, Path)) else str(default)
 
 
-def _optional_float(values: Mapping[str, str], name: str, default: float) -> float:
-    value = _number(values, name)
-    if value is None:
-        return default
-    if value != value or value < 0:
-        raise SettingsError(f"setting {name} must be a number >= 0, got {value}")
-    return value
-
-
-def _positive_float(values: Mapping[str, str], name: str, default: float) -> float:
-    value = _number(values, name)
-    if value is None:
-        return default
-    if value <= 0:
-        raise SettingsError(f"setting {name} must be positive, got {value}")
-    return value
-
-
-class _JudgeValues(TypedDict):
-    azure_ai_endpoint: str | None
-    azure_ai_api_key: str | None
-    judge_model: str
-    judge_embedding_model: str
-    judge_max_concurrency: int
-    judge_timeout_s: float
-    judge_max_retries: int
-    judge_price_input_per_mtok: float
-    judge_price_output_per_mtok: float
-    eval_max_nan_fraction: float
-
-
-def _judge_settings(values: Mapping[str, str]) -> _JudgeValues:
-    """The judge and NaN-policy settings (all optional; the judge is off without AZURE_AI_ENDPOINT)."""
-    endpoint = (values.get("AZURE_AI_ENDPOINT") or "").rstrip("/") or None
-    api_key = values.get("AZURE_AI_API_KEY") or None
-    if endpoint and not api_key:
-        raise SettingsError("setting AZURE_AI_API_KEY is required when AZURE_AI_ENDPOINT is set")
-    nan_fraction = _non_negative_float(values, "EVAL_MAX_NAN_FRACTION", 0.2)
-    if nan_fraction > 1.0:
-        raise SettingsError(f"setting EVAL_MAX_NAN_FRACTION must lie in [0, 1], got {nan_fraction}")
-    return {
-        "azure_ai_endpoint": endpoint,
-        "azure_ai_api_key": api_key,
-        "judge_model": values.get("AZURE_AI_JUDGE_MODEL") or "mistral-small-latest",
-        "judge_embedding_model": values.get("AZURE_AI_EMBEDDING_MODEL") or "mistral-embed",
-        "judge_max_concurrency": _positive_int(values, "JUDGE_MAX_CONCURRENCY", 16),
-        "judge_timeout_s": _positive_float(values, "JUDGE_TIMEOUT_SECONDS", 60.0),
-        "judge_max_retries": _positive_int(values, "JUDGE_MAX_RETRIES", 5),
-        "judge_price_input_per_mtok": _non_negative_float(values, "JUDGE_PRICE_INPUT_PER_MTOK", 0.1),
-        "judge_price_output_per_mtok": _non_negative_float(values, "JUDGE_PRICE_OUTPUT_PER_MTOK", 0.3),
-        "eval_max_nan_fraction": nan_fraction,
-    }
-
-
-def _non_negative_float(values: Mapping[str, str], name: str, default: float) -> float:
-    raw = values.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"setting {name} must be a number, got {raw!r}") from exc
-    if not value >= 0:  # also rejects NaN
-        raise SettingsError(f"setting {name} must be a number >= 0, got {raw}")
-    return value
-
-
-# Modules whose code reads the settings environment (``Settings.from_env`` delegates to the second).
-SETTINGS_MODULES = (
-    Path(__file__),
-    Path(__file__).parent / "training" / "backend_settings.py",
-    Path(__file__).parent / "gate" / "settings.py",
-)
-
-# Local-only alternatives of identity-based settings: in Azure the app gets BLOB_ACCOUNT_URL and
-# ServiceBusConnection__fullyQualifiedNamespace instead (infra/main.bicep gives it no keys).
-LOCAL_ONLY_SETTINGS = frozenset({"BLOB_CONNECTION_STRING", "ServiceBusConnection"})
-
-# Settings the platform sets itself (App Service authentication), never given by infra/main.bicep.
-PLATFORM_SETTINGS = frozenset({"WEBSITE_AUTH_ENABLED"})
-
-
-def setting_names(modules: tuple[Path, ...] = SETTINGS_MODULES) -> tuple[str, ...]:
-    """Every setting name the settings code reads (``values.get("X")``, ``values["X"]``, ``helper(values, "X")``).
-
-    Read from the source, so branches that a given environment would not take are included;
-    tests/unit/infra compares the result with the app settings that infra/main.bicep gives the app.
-    """
-    import ast
-
-    names: dict[str, None] = {}
-    for module in modules:
-        for node in ast.walk(ast.parse(module.read_text())):
-            for name in _names_read(node):
-                names[name] = None
-    return tuple(names)
-
-
-def _names_read(node: object) -> list[str]:
-    import ast
-
-    def is_values(expr: ast.expr) -> bool:
-        return isinstance(expr, ast.Name) and expr.id == "values"
-
-    def constants(exprs: list[ast.expr]) -> list[str]:
-        return [e.value for e in exprs if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "get" and is_values(func.value):
-            return constants(node.args[:1])
-        if any(is_values(arg) for arg in node.args):
-            return constants(node.args)
-    if isinstance(node, ast.Subscript) and is_values(node.value):
-        return constants([node.slice])
-    return []
+if __name__ == "__main__":
+    print(settings_table(), end="")

@@ -1,6 +1,7 @@
 """OpenTelemetry for the app: traces, metrics and structured logs, with the run id on every span.
 
-Configured once from the composition root (``configure(TelemetryConfig.from_env())``), never at import.
+Configured once from the settings (``configure(settings.telemetry)``, or ``ensure_configured()`` at an entry
+point that runs first), never at import.
 In Azure the spans go to Application Insights (azure-monitor-opentelemetry, Entra auth when
 APPLICATIONINSIGHTS_AUTHENTICATION_STRING says so); locally to the console (MLOPS_TELEMETRY_CONSOLE=1)
 or an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,15 +30,6 @@ STATUS = "mlops.status"
 STAGE = "mlops.stage"
 INSTRUMENTATION = "mlops"
 
-# Read by TelemetryConfig.from_env; the last two only matter on a developer machine.
-TELEMETRY_SETTINGS = (
-    "APPLICATIONINSIGHTS_CONNECTION_STRING",
-    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-    "OTEL_SERVICE_NAME",
-    "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "MLOPS_TELEMETRY_CONSOLE",
-)
-LOCAL_ONLY_TELEMETRY_SETTINGS = frozenset({"OTEL_EXPORTER_OTLP_ENDPOINT", "MLOPS_TELEMETRY_CONSOLE"})
 
 log = logging.getLogger(__name__)
 _configured: list[TelemetryConfig] = []
@@ -45,23 +37,13 @@ _configured: list[TelemetryConfig] = []
 
 @dataclass(frozen=True)
 class TelemetryConfig:
+    """Where spans go (built from the settings by mlops.settings)."""
+
     appinsights_connection_string: str | None = None
     entra_auth: bool = False
     service_name: str = "mlops-release-platform"
     otlp_endpoint: str | None = None
     console: bool = False
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> TelemetryConfig:
-        values = os.environ if env is None else env
-        auth = values.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING") or ""
-        return cls(
-            appinsights_connection_string=values.get("APPLICATIONINSIGHTS_CONNECTION_STRING") or None,
-            entra_auth="Authorization=AAD" in auth,
-            service_name=values.get("OTEL_SERVICE_NAME") or "mlops-release-platform",
-            otlp_endpoint=values.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
-            console=(values.get("MLOPS_TELEMETRY_CONSOLE") or "").lower() in {"1", "true", "yes"},
-        )
 
 
 class RunIdSpanProcessor(SpanProcessor):
@@ -96,7 +78,9 @@ def configure(config: TelemetryConfig, *, exporter: SpanExporter | None = None) 
 def ensure_configured() -> None:
     """Configure from the environment unless done already: entry points call it before their first span."""
     if not _configured:
-        configure(TelemetryConfig.from_env())
+        from mlops.settings import telemetry_config  # mlops.settings imports this module
+
+        configure(telemetry_config(os.environ))
 
 
 def _configure_azure_monitor(config: TelemetryConfig) -> None:

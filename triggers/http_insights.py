@@ -8,7 +8,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from mlops.bootstrap import services
-from mlops.insights import dashboard_view, sample_view
+from mlops.insight_views import dashboard_view, sample_view
 from mlops.requests import InvalidRequest
 from mlops.tracking import run_metrics
 from triggers.http_identity import signed_in

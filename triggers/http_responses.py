@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from typing import Any
 
 import azure.functions as func
 
 from mlops.requests import InvalidRequest
-
-log = logging.getLogger(__name__)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:

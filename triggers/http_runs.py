@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from mlops import runs, telemetry
+from mlops import run_use_cases, telemetry
 from mlops.approvals import decide
 from mlops.approvals.identity import APPROVER, REQUESTER
 from mlops.bootstrap import services
 from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest, parse_body
+from mlops.store import STATUSES
 from triggers.http_identity import caller, signed_in
 from triggers.http_responses import error, invalid, json_response, parse_run_id, query_int
 
 bp = df.Blueprint()
-log = logging.getLogger(__name__)
-
-STATUSES = ("pending", "loading", "training", "evaluating", "awaiting_approval", "completed", "failed")
 
 
 @bp.route(route="runs", methods=["POST"])
@@ -29,10 +26,10 @@ async def create_run(req: func.HttpRequest) -> func.HttpResponse:
     with telemetry.trigger_span("http create_run") as span:
         try:
             request = parse_body(RunRequest, req.get_body())
-            record = await runs.create_run(await services(), request, created_by=caller(req))
+            record = await run_use_cases.create_run(await services(), request, created_by=caller(req))
         except InvalidRequest as exc:
             return invalid(exc)
-        except runs.UnknownDataset as exc:
+        except run_use_cases.UnknownDataset as exc:
             return error(404, "not_found", f"unknown dataset {exc}", {"dataset": f"no dataset named {exc}"})
         telemetry.set_run_id(span, str(record.run_id))
     run_id = str(record.run_id)
@@ -55,7 +52,7 @@ async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
     except InvalidRequest as exc:
         return invalid(exc)
     records = await (await services()).store.list_runs(status=status, limit=limit, offset=offset)
-    return json_response({"runs": [runs.run_summary(r) for r in records], "limit": limit, "offset": offset})
+    return json_response({"runs": [run_use_cases.run_summary(r) for r in records], "limit": limit, "offset": offset})
 
 
 @bp.route(route="runs/{run_id}", methods=["GET"])
@@ -67,7 +64,7 @@ async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) 
     view = None
     if run_id is not None:
         with telemetry.trigger_span("http get_run", run_id):
-            view = await runs.run_view(await services(), run_id, await _orchestration(client, run_id))
+            view = await run_use_cases.run_view(await services(), run_id, await _orchestration(client, run_id))
     if view is None:
         return error(404, "not_found", f"no run {req.route_params.get('run_id')}")
     return json_response(view)

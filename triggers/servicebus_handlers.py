@@ -19,7 +19,8 @@ from orchestrations.training_wait import COMPLETION_EVENTS
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
 
-TOPIC = "mlops-events"
+# The topic is the SERVICEBUS_TOPIC app setting, resolved by the host (devhost too) as publishers read it.
+TOPIC = "%SERVICEBUS_TOPIC%"
 CONNECTION = "ServiceBusConnection"
 # The training job's throughput metric (training_job/train.py), when the completion carries its metrics.
 TOKENS_PER_SECOND = "tokens_per_s"

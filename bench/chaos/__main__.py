@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     faults_dir = state / "activity-faults"
     stack = Stack(state)
     settings = {
+        "SERVICEBUS_TOPIC": "mlops-events",
         "HF_HUB_OFFLINE": "1",
         "TRAINING_MAX_STEPS": "2",
         "TRAINING_TIMEOUT_MINUTES": "30",

@@ -1,5 +1,6 @@
 """Config.json (the official Service Bus emulator format) -> typed, validated topology."""
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +10,6 @@ from typing import Any
 from devhost.servicebus import config_fields as f
 from devhost.servicebus.errors import SqlFilterError, TopologyConfigError
 from devhost.servicebus.filters import CORRELATION_KEYS, CorrelationFilter, MessageFilter, TrueFilter
-from devhost.servicebus.jsonc import load_jsonc
 from devhost.servicebus.sql_filter import parse_sql_filter
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,17 @@ class Topology:
 
 
 def load_topology(path: Path) -> Topology:
-    """Read and validate the Config.json at `path` (`//` comments allowed)."""
-    return parse_topology(load_jsonc(path))
+    """Read and validate the Config.json at `path`: strict JSON, as the official emulator reads it (it reports
+    a file it cannot parse, comments included, as "Out of memory"), so a file devhost accepts works there too."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise TopologyConfigError(f"cannot read {path}: {exc}") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TopologyConfigError(f"{path} is not valid JSON (strict: no comments): {exc}") from exc
+    return parse_topology(document)
 
 
 def parse_topology(document: Any) -> Topology:

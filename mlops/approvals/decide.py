@@ -13,22 +13,11 @@ from typing import Any
 
 from mlops.approvals.identity import Principal
 from mlops.requests import ApprovalRequest
-from mlops.store import (
-    AlreadyDecided,
-    AlreadyVoted,
-    ApprovalWindowClosed,
-    Ballot,
-    NewVote,
-    NotAwaitingDecision,
-    RunStore,
-)
+from mlops.store import Ballot, NewVote, RunStore
+from mlops.store.errors import AlreadyDecided, AlreadyVoted, ApprovalWindowClosed, NotAwaitingDecision, RunNotFound
 
 RaiseEvent = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 APPROVAL_DECISION = "ApprovalDecision"
-
-
-class RunNotFound(LookupError):
-    """No run has that id."""
 
 
 class NotAwaitingApproval(RuntimeError):
@@ -90,4 +79,4 @@ def refusal(exc: Exception) -> tuple[int, str, str]:
         ApprovalWindowClosed: (410, "approval_window_closed"),
     }
     status, code = next(v for k, v in statuses.items() if isinstance(exc, k))
-    return status, code, str(exc) if not isinstance(exc, RunNotFound) else f"no run {exc}"
+    return status, code, str(exc)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from mlops.audit.chain import ChainReport
 from mlops.audit.verify import verify_all
+from mlops.settings import DATABASE_ENTRA_AUTH, DATABASE_URL
 from mlops.store import RunStore
 
 
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mlops.audit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="verify every run's audit chain")
-    verify.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    verify.add_argument("--database-url", default=DATABASE_URL.read(os.environ))
     args = parser.parse_args(argv)
     if not args.database_url:
         print("error: set DATABASE_URL or pass --database-url", file=sys.stderr)
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _verify(dsn: str) -> list[ChainReport]:
     entra = None
-    if os.environ.get("DATABASE_ENTRA_AUTH", "").strip().lower() in {"1", "true", "yes"}:
+    if DATABASE_ENTRA_AUTH.read(os.environ):
         from mlops.store.entra import default_entra_password
 
         entra = default_entra_password()

@@ -9,43 +9,13 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.retry import RetryPolicy
 
-
-@dataclass(frozen=True)
-class JudgeConfig:
-    """Where the judge is and how hard to push it; prices are per million tokens (estimate only)."""
-
-    endpoint: str
-    api_key: str
-    model: str = "mistral-small-latest"
-    embedding_model: str = "mistral-embed"
-    max_concurrency: int = 16
-    timeout_s: float = 60.0
-    max_retries: int = 5
-    price_input_per_mtok: float = 0.1
-    price_output_per_mtok: float = 0.3
-    base_delay_s: float = 0.5
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> JudgeConfig | None:
-        """The judge of mlops.settings.Settings, or None when AZURE_AI_ENDPOINT is not set."""
-        if not settings.azure_ai_endpoint:
-            return None
-        return cls(
-            endpoint=settings.azure_ai_endpoint,
-            api_key=settings.azure_ai_api_key or "",
-            model=settings.judge_model,
-            embedding_model=settings.judge_embedding_model,
-            max_concurrency=settings.judge_max_concurrency,
-            timeout_s=settings.judge_timeout_s,
-            max_retries=settings.judge_max_retries,
-            price_input_per_mtok=settings.judge_price_input_per_mtok,
-            price_output_per_mtok=settings.judge_price_output_per_mtok,
-        )
+if TYPE_CHECKING:  # mlops.settings imports the gate, which imports this package
+    from mlops.settings import JudgeSettings
 
 
 @dataclass
@@ -69,7 +39,7 @@ class JudgeUsage:
 class Judge:
     """The clients, limits, cache and counters of one evaluation's judge."""
 
-    config: JudgeConfig
+    config: JudgeSettings
     chat: Any
     embeddings: Any
     cache: JudgeCache
@@ -89,7 +59,7 @@ class Judge:
         ) / 1e6
 
 
-def build_judge(config: JudgeConfig, cache: JudgeCache | None = None) -> Judge:
+def build_judge(config: JudgeSettings, cache: JudgeCache | None = None) -> Judge:
     """The real langchain-mistralai clients pointed at the endpoint; their own retries are off (ours run).
     Without a cache, verdicts are reused within this evaluation only."""
     os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")

@@ -6,23 +6,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from mlops.evaluation.evaluate import EvaluationResult, summarise
-from mlops.evaluation.judge import JudgeConfig, build_judge
+from mlops.evaluation.judge import build_judge
 from mlops.evaluation.judge_cache import JudgeCache
 from mlops.evaluation.rows import PredictionRow
 from mlops.evaluation.scoring import ScoredRows, ascore_rows
+from mlops.settings import Settings
 
 
-def judge_model(settings: Any) -> str | None:
+def judge_model(settings: Settings) -> str | None:
     """The configured judge's model name, None without AZURE_AI_ENDPOINT."""
-    config = JudgeConfig.from_settings(settings)
-    return config.model if config else None
+    return settings.judge.model if settings.judge else None
 
 
-async def _score(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Any) -> ScoredRows:
-    config = JudgeConfig.from_settings(settings)
+async def _score(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Settings) -> ScoredRows:
+    config = settings.judge
     if config is None:
         return await ascore_rows(rows)
     from mlops.bootstrap import connect_store  # this thread's event loop needs its own pool
@@ -34,14 +33,14 @@ async def _score(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], se
         await store.close()
 
 
-def score_for_run(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Any) -> ScoredRows:
+def score_for_run(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Settings) -> ScoredRows:
     """Scores of rows (judge_metrics: those of the whole set, see judge_metric_names), in its own event
     loop, so a Functions worker can run it in a thread."""
     return asyncio.run(_score(rows, judge_metrics, settings))
 
 
 def summarise_for_run(
-    rows: Sequence[PredictionRow], scored: ScoredRows, weights: Mapping[str, float] | None, settings: Any
+    rows: Sequence[PredictionRow], scored: ScoredRows, weights: Mapping[str, float] | None, settings: Settings
 ) -> EvaluationResult:
     """The evaluation of the scored rows (never raising on the NaN policy: result.failure says)."""
     return summarise(rows, scored, weights or None, max_nan_fraction=settings.eval_max_nan_fraction)

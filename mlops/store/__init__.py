@@ -13,6 +13,7 @@ from mlops.store.errors import (
     StoreError,
 )
 from mlops.store.insights import Dashboard, SampleScore
+from mlops.store.postgres import RunStore
 from mlops.store.records import (
     APPROVAL_DECISIONS,
     DECISIONS,
@@ -28,7 +29,6 @@ from mlops.store.records import (
     RunRecord,
     VoteRecord,
 )
-from mlops.store.run_store import RunStore
 
 __all__ = [
     "APPROVAL_DECISIONS",

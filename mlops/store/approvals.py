@@ -20,7 +20,7 @@ from mlops.store.errors import (
     RunNotFound,
 )
 from mlops.store.records import APPROVAL_DECISIONS, ApprovalRecord, VoteRecord
-from mlops.store.rows import approval_record, run_uuid, vote_record
+from mlops.store.rows import run_row, run_uuid
 
 EXPIRED = "expired"
 _LOCK_RUN = """
@@ -85,7 +85,7 @@ class ApprovalQueries:
                 existing = await conn.fetchrow(
                     "SELECT * FROM run_approval_votes WHERE run_id = $1 AND approver_oid = $2", key, new.approver_oid
                 )
-                raise AlreadyVoted(vote_record(existing))
+                raise AlreadyVoted(run_row(existing, VoteRecord))
             approvals = await conn.fetchval(
                 "SELECT count(*) FROM run_approval_votes WHERE run_id = $1 AND decision = 'approve'", key
             )
@@ -93,13 +93,13 @@ class ApprovalQueries:
             outcome = None
             if new.decision == "reject" or approvals >= required:
                 values = (new.decision, new.approver, new.approver_oid, new.comment, new.via)
-                outcome = approval_record(await conn.fetchrow(_INSERT_OUTCOME, key, *values))
+                outcome = run_row(await conn.fetchrow(_INSERT_OUTCOME, key, *values), ApprovalRecord)
             tally = f" ({approvals} of {required} approvals)" if new.decision == "approve" else ""
             details: dict[str, object] = {"decision": new.decision, "approver": new.approver, "oid": new.approver_oid}
             details |= {"comment": new.comment, "via": new.via, "approvals": approvals, "required": required}
             message = f"{new.decision} by {new.approver} via {new.via}{tally}"
             await conn.execute(_APPROVAL_EVENT, key, message, details)
-        return Ballot(vote_record(row), int(approvals), required, outcome)
+        return Ballot(run_row(row, VoteRecord), int(approvals), required, outcome)
 
     async def withdraw_vote(self, run_id: str, approver_oid: str) -> None:
         """Remove a vote (and the outcome it decided) whose delivery failed, noting it in the audit trail."""
@@ -133,16 +133,18 @@ class ApprovalQueries:
                 await conn.execute(_APPROVAL_EVENT, key, message, details)
             row = await conn.fetchrow(_INSERT_OUTCOME, key, EXPIRED, "deadline", None, None, "timer")
             if row is None:
-                return approval_record(await conn.fetchrow("SELECT * FROM run_approvals WHERE run_id = $1", key))
+                return run_row(
+                    await conn.fetchrow("SELECT * FROM run_approvals WHERE run_id = $1", key), ApprovalRecord
+                )
             await conn.execute(_APPROVAL_EVENT, key, "approval window closed: no decision before the deadline", {})
-        return approval_record(row)
+        return run_row(row, ApprovalRecord)
 
     async def list_votes(self, run_id: str) -> list[VoteRecord]:
         """The run's votes, oldest first."""
         rows = await self._pool.fetch(
             "SELECT * FROM run_approval_votes WHERE run_id = $1 ORDER BY decided_at, approver_oid", run_uuid(run_id)
         )
-        return [vote_record(row) for row in rows]
+        return [run_row(row, VoteRecord) for row in rows]
 
 
 async def _check_open(conn: asyncpg.Connection, run_id: str, key: object, run: asyncpg.Record) -> None:
@@ -151,7 +153,7 @@ async def _check_open(conn: asyncpg.Connection, run_id: str, key: object, run: a
     if outcome is not None and outcome["decision"] == EXPIRED:
         raise ApprovalWindowClosed(f"run {run_id}: the approval window closed; nothing was recorded")
     if outcome is not None:
-        raise AlreadyDecided(approval_record(outcome))
+        raise AlreadyDecided(run_row(outcome, ApprovalRecord))
     if run["past_deadline"] or run["decision"] == EXPIRED:
         raise ApprovalWindowClosed(f"run {run_id}: the approval deadline has passed; nothing was recorded")
     if run["status"] != "awaiting_approval":

@@ -26,6 +26,14 @@ RETURNING *
 """
 
 
+def _described(record: DatasetRecord) -> tuple[object, ...]:
+    """The columns both statements write first ($1..$7), in their order."""
+    return (
+        record.name, record.domain, record.description, record.train_uri, record.eval_uri,
+        record.train_rows, record.eval_rows,
+    )  # fmt: skip
+
+
 class DatasetQueries:
     """The dataset half of RunStore (mixed in; needs ``self._pool``)."""
 
@@ -34,32 +42,11 @@ class DatasetQueries:
     async def upsert_dataset(self, record: DatasetRecord) -> DatasetRecord:
         """Insert or update the dataset by name (``created_at`` is kept) and return it as stored: the seed's
         path for the repo's own sample data; the API registers with insert_dataset."""
-        row = await self._pool.fetchrow(
-            _UPSERT,
-            record.name,
-            record.domain,
-            record.description,
-            record.train_uri,
-            record.eval_uri,
-            record.train_rows,
-            record.eval_rows,
-        )
-        return dataset_record(row)
+        return dataset_record(await self._pool.fetchrow(_UPSERT, *_described(record)))
 
     async def insert_dataset(self, record: DatasetRecord) -> DatasetRecord | None:
         """Register the dataset as stored, or None when the name is taken (a registration never overwrites)."""
-        row = await self._pool.fetchrow(
-            _INSERT,
-            record.name,
-            record.domain,
-            record.description,
-            record.train_uri,
-            record.eval_uri,
-            record.train_rows,
-            record.eval_rows,
-            record.train_etag,
-            record.eval_etag,
-        )
+        row = await self._pool.fetchrow(_INSERT, *_described(record), record.train_etag, record.eval_etag)
         return None if row is None else dataset_record(row)
 
     async def get_dataset(self, name: str) -> DatasetRecord | None:

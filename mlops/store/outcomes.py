@@ -9,7 +9,7 @@ import asyncpg
 
 from mlops.store.errors import RunNotFound
 from mlops.store.records import ApprovalRecord
-from mlops.store.rows import approval_record, run_uuid
+from mlops.store.rows import run_row, run_uuid
 
 
 def _value(value: float | None) -> float | None:
@@ -62,4 +62,4 @@ class OutcomeQueries:
         except RunNotFound:
             return None
         row = await self._pool.fetchrow("SELECT * FROM run_approvals WHERE run_id = $1", key)
-        return None if row is None else approval_record(row)
+        return None if row is None else run_row(row, ApprovalRecord)

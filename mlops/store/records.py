@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, get_args
 
-STATUSES: Final = ("pending", "loading", "training", "evaluating", "awaiting_approval", "completed", "failed")
-TERMINAL_STATUSES: Final = frozenset({"completed", "failed"})
-DECISIONS: Final = ("go_prod", "rejected", "expired")
+from mlops.payloads import Decision, RunStatus, TaskType
+
+# The vocabulary is the payloads' Literals; these tuples are their values, for checks at run time.
+STATUSES: Final[tuple[RunStatus, ...]] = get_args(RunStatus)
+TERMINAL_STATUSES: Final[frozenset[RunStatus]] = frozenset({"completed", "failed"})
+DECISIONS: Final[tuple[Decision, ...]] = get_args(Decision)
 EVENT_KINDS: Final = ("transition", "card", "event", "approval")
 APPROVAL_DECISIONS: Final = ("approve", "reject")
-TASK_TYPES: Final = ("finetune", "evaluate")
+TASK_TYPES: Final[tuple[TaskType, ...]] = get_args(TaskType)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 import asyncpg
 
@@ -18,8 +19,10 @@ from mlops.store.records import (
     VoteRecord,
 )
 
+R = TypeVar("R", RunRecord, RunEvent, ApprovalRecord, VoteRecord)
+
 # Non-terminal statuses in pipeline order; a run only moves forward (or stays, to update fields).
-_ORDER = {status: rank for rank, status in enumerate(STATUSES) if status not in TERMINAL_STATUSES}
+_ORDER: dict[str, int] = {status: rank for rank, status in enumerate(STATUSES) if status not in TERMINAL_STATUSES}
 
 
 def run_uuid(run_id: str) -> uuid.UUID:
@@ -44,32 +47,12 @@ def check_transition(run_id: str, current: str, target: str, decision: str | Non
         raise InvalidTransition(run_id, current, target, "only a completed run carries a decision")
 
 
-def run_record(row: asyncpg.Record) -> RunRecord:
-    """A ``pipeline_runs`` row as a RunRecord."""
+def run_row(row: asyncpg.Record, record_type: type[R]) -> R:
+    """A row of a run's table (``pipeline_runs``, ``run_events``, ``run_approvals``, ``run_approval_votes``) as
+    ``record_type``, its ``run_id`` UUID as text."""
     values = dict(row)
     values["run_id"] = str(values["run_id"])
-    return RunRecord(**values)
-
-
-def event_record(row: asyncpg.Record) -> RunEvent:
-    """A ``run_events`` row as a RunEvent."""
-    values = dict(row)
-    values["run_id"] = str(values["run_id"])
-    return RunEvent(**values)
-
-
-def approval_record(row: asyncpg.Record) -> ApprovalRecord:
-    """A ``run_approvals`` row as an ApprovalRecord."""
-    values = dict(row)
-    values["run_id"] = str(values["run_id"])
-    return ApprovalRecord(**values)
-
-
-def vote_record(row: asyncpg.Record) -> VoteRecord:
-    """A ``run_approval_votes`` row as a VoteRecord."""
-    values = dict(row)
-    values["run_id"] = str(values["run_id"])
-    return VoteRecord(**values)
+    return record_type(**values)
 
 
 def dataset_record(row: asyncpg.Record) -> DatasetRecord:

@@ -6,8 +6,8 @@ only speaks to it, so tests hand it a client whose HTTP transport is a fake Azur
 
 from __future__ import annotations
 
-import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from azure.ai.ml import MLClient
@@ -34,18 +34,19 @@ _UNKNOWN = {"Unknown", "NotStarted"}
 class AzureMLTrainingBackend:
     """Submits ``training_job`` to the workspace's GPU cluster; job name = mlops-<mode>-<run_id>."""
 
-    def __init__(self, ml_client: MLClient, compute: str = DEFAULT_COMPUTE) -> None:
+    def __init__(self, ml_client: MLClient, app_settings: Mapping[str, str], compute: str = DEFAULT_COMPUTE) -> None:
         self._client = ml_client
+        self._app_settings = app_settings  # the scoring job reads some of them itself (PASSED_SETTINGS)
         self._compute = compute
 
     @classmethod
     def from_workspace(
-        cls, subscription_id: str, resource_group: str, workspace: str, compute: str
+        cls, subscription_id: str, resource_group: str, workspace: str, compute: str, app_settings: Mapping[str, str]
     ) -> AzureMLTrainingBackend:
         from azure.identity import DefaultAzureCredential
 
         client = MLClient(DefaultAzureCredential(), subscription_id, resource_group, workspace)
-        return cls(client, compute)
+        return cls(client, app_settings, compute)
 
     def submit(self, request: TrainingRequest) -> str:
         name = job_name(request.run_id, request.mode)
@@ -78,7 +79,7 @@ class AzureMLTrainingBackend:
         with tempfile.TemporaryDirectory(prefix="mlops-score-code-") as tmp:
             job = build_scoring_job(
                 request.run_id, request.predictions_uri, batches, request.judge_metrics, evaluation_environment(),
-                dict(os.environ), code_snapshot(Path(tmp)),
+                dict(self._app_settings), code_snapshot(Path(tmp)),
             )  # fmt: skip
             return self._create(job)  # the snapshot is uploaded (or found by its hash) here
 

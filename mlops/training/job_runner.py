@@ -12,7 +12,6 @@ what the job reads (HF_TOKEN; the app's settings for scoring). Exit 0 once the o
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 import tempfile
@@ -25,8 +24,7 @@ from mlops.evaluation.batches import batch_file, batch_uri
 from mlops.events import LifecycleEvent
 from mlops.staging import COMPLETE_MARKER
 from mlops.training.job_process import JobFailed, run_process
-from mlops.training.local_runner import connect_from_env
-from mlops.training.publish import PublishError, publish_with_retry
+from mlops.training.local_runner import connect_from_env, report
 
 log = logging.getLogger("mlops.training.job_runner")
 
@@ -103,13 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             event = stage(args.run_id, args.model_id, args.target, blob, Path(tmp))
         else:
             event = score(args.run_id, args.predictions, args.batches, args.judge_metrics, blob, Path(tmp))
-    try:
-        attempts = asyncio.run(publish_with_retry(publisher, event))
-    except PublishError as exc:
-        log.error("%s", exc)
-        return 1
-    log.info("published %s for run %s (%d attempt(s))", event.event, args.run_id, attempts)
-    return 0
+    return report(publisher, event)
 
 
 if __name__ == "__main__":

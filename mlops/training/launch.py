@@ -10,18 +10,15 @@ from pathlib import Path
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.job_process import code_root
 
-DEFAULT_MODEL_CACHE = ".stack/models"
-
 
 def job_name(job: TrainingRequest) -> str:
     """The local job's name, stable per run and mode (what the audit trail records)."""
     return f"local-{job.mode}-{job.run_id}"
 
 
-def jobs_dir(model_cache_dir: Path | None = None) -> Path:
+def jobs_dir(model_cache_dir: Path) -> Path:
     """Where detached jobs write their logs: ``MODEL_CACHE_DIR/../jobs``."""
-    cache = model_cache_dir or Path(os.environ.get("MODEL_CACHE_DIR") or DEFAULT_MODEL_CACHE)
-    return cache.resolve().parent / "jobs"
+    return model_cache_dir.resolve().parent / "jobs"
 
 
 def runner_command(job: TrainingRequest) -> list[str]:
@@ -57,12 +54,12 @@ def scoring_command(job: ScoringRequest) -> list[str]:
     return command
 
 
-def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None = None) -> str:
+def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path) -> str:
     """Spawn the training runner detached; see launch_detached."""
     return launch_detached(job_name(job), job.run_id, runner_command(job), model_cache_dir=model_cache_dir)
 
 
-def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_dir: Path | None = None) -> str:
+def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_dir: Path) -> str:
     """Spawn a runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; return ``name``.
 
     Idempotent while the job runs: a re-run of the submit activity (at-least-once delivery) finds the

@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from mlops.blob import BlobStore
+from mlops.bootstrap import blob_store, event_publisher
 from mlops.events import TRAINING_DONE, TRAINING_FAILED, EventPublisher, LifecycleEvent
 from mlops.payloads import TrainingRequest
-from mlops.settings import DEFAULT_TOPIC
+from mlops.settings import Settings, SettingsError
 from mlops.training.job_process import JobFailed, run_training_job
 from mlops.training.publish import PublishError, publish_with_retry
 
@@ -69,20 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _required_env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise SystemExit(f"error: environment variable {name} is required")
-    return value
-
-
 def connect_from_env() -> tuple[BlobStore, EventPublisher]:
-    """The Blob store and the topic publisher a local job runner reports through."""
-    blob = BlobStore.from_connection_string(_required_env("BLOB_CONNECTION_STRING"))
-    publisher = EventPublisher.from_connection_string(
-        _required_env("ServiceBusConnection"), os.environ.get("SERVICEBUS_TOPIC") or DEFAULT_TOPIC
-    )
-    return blob, publisher
+    """The Blob store and the topic publisher a local job runner reports through (the app's settings)."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    return blob_store(settings), event_publisher(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,12 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     blob, publisher = connect_from_env()
     with tempfile.TemporaryDirectory(prefix=f"mlops-job-{request.run_id}-") as tmp:
         event = execute(request, blob, Path(tmp))
+    return report(publisher, event)
+
+
+def report(publisher: EventPublisher, event: LifecycleEvent) -> int:
+    """Publish a job's outcome (retrying while the broker is away); the job's exit status: 1 if it could not."""
     try:
         attempts = asyncio.run(publish_with_retry(publisher, event))
     except PublishError as exc:
         log.error("%s", exc)
         return 1
-    log.info("published %s for run %s (%d attempt(s))", event.event, request.run_id, attempts)
+    log.info("published %s for run %s (%d attempt(s))", event.event, event.run_id, attempts)
     return 0
 
 

@@ -59,6 +59,7 @@ def stack_env(
         "DATABASE_URL": dsn,
         "BLOB_CONNECTION_STRING": azurite,
         "MLFLOW_TRACKING_URI": tracking_uri(mlflow_dir),
+        "SERVICEBUS_TOPIC": "mlops-events",
         "MODEL_CACHE_DIR": str(tmp_path_factory.mktemp("cache") / "models"),
         "TRAINING_MAX_STEPS": "4",
         "TRAINING_TIMEOUT_MINUTES": "30",

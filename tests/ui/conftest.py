@@ -43,6 +43,7 @@ def ui_api(postgres_server: PostgresHandle, azurite: str, tmp_path_factory: pyte
         "DATABASE_URL": dsn,
         "BLOB_CONNECTION_STRING": azurite,
         "MLFLOW_TRACKING_URI": tracking_uri(mlflow_dir),
+        "SERVICEBUS_TOPIC": "mlops-events",
         "MODEL_CACHE_DIR": str(tmp_path_factory.mktemp("ui-cache") / "models"),
         "TRAINING_MAX_STEPS": "4",
         "TRAINING_TIMEOUT_MINUTES": "30",

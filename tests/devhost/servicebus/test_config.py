@@ -11,7 +11,6 @@ import pytest
 from devhost.servicebus.config import load_topology, parse_topology
 from devhost.servicebus.errors import TopologyConfigError
 from devhost.servicebus.filters import CorrelationFilter, MessageView, TrueFilter
-from devhost.servicebus.jsonc import strip_comments
 
 CONFIG = Path(__file__).resolve().parents[3] / "infra" / "servicebus" / "Config.json"
 ROUTES = {
@@ -68,22 +67,19 @@ def test_shipped_config_has_the_contract_topology() -> None:
         assert routed == ROUTES[sub.name]
 
 
-def test_shipped_config_is_commented_json_in_the_emulator_format() -> None:
-    text = CONFIG.read_text()
-    assert "//" in text
-    document = json.loads(strip_comments(text))
+def test_shipped_config_is_strict_json_in_the_emulator_format() -> None:
+    document = json.loads(CONFIG.read_text())  # the official emulator reads no comments ("Out of memory")
     rule = document["UserConfig"]["Namespaces"][0]["Topics"][0]["Subscriptions"][0]["Rules"][0]
     assert rule["Properties"]["FilterType"] == "Sql"
     assert "SqlExpression" in rule["Properties"]["SqlFilter"]
     assert document["UserConfig"]["Logging"]["Type"] == "File"
 
 
-def test_comments_are_stripped_outside_strings_only(tmp_path: Path) -> None:
+def test_a_config_with_comments_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "Config.json"
-    document = json.dumps(minimal()).replace('"sub-a"', '"sub-a" /* block */ // line\n')
-    path.write_text("// leading\n" + document.replace('"File"', '"File" // trailing\n'))
-    assert load_topology(path).topics[0].subscriptions[0].name == "sub-a"
-    assert strip_comments('{"url": "sb://host/x"} // c') == '{"url": "sb://host/x"} '
+    path.write_text("// topology\n" + json.dumps(minimal()))
+    with pytest.raises(TopologyConfigError, match=r"Config\.json is not valid JSON \(strict: no comments\)"):
+        load_topology(path)
 
 
 def test_subscription_properties_and_defaults() -> None:

@@ -1,6 +1,5 @@
 """Broker lifecycle with the real SDK: restarts, lock expiry, TTL, the CLI and the shared fixture."""
 
-import copy
 import json
 import signal
 import subprocess
@@ -15,7 +14,6 @@ from azure.servicebus import ServiceBusClient, ServiceBusMessage, ServiceBusSubQ
 from azure.servicebus.exceptions import MessageLockLostError
 
 from devhost.servicebus import LocalServiceBusBroker, parse_topology
-from devhost.servicebus.jsonc import load_jsonc
 from tests.fixtures.broker import CONFIG_PATH, start_local_broker
 
 from .conftest import TOPIC, Collect, prop
@@ -31,7 +29,7 @@ def created(run_id: str) -> ServiceBusMessage:
 
 
 def fast_topology(**properties: Any) -> Any:
-    document = copy.deepcopy(load_jsonc(CONFIG_PATH))
+    document = json.loads(CONFIG_PATH.read_text())
     for sub in document["UserConfig"]["Namespaces"][0]["Topics"][0]["Subscriptions"]:
         sub["Properties"].update(properties)
     return parse_topology(document)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from mlops.evaluation.judge import Judge, JudgeConfig, build_judge
+from mlops.evaluation.judge import Judge, build_judge
 from mlops.evaluation.judge_cache import JudgeCache
+from mlops.settings import JudgeSettings
 from tests.tools.mistral_stub import MistralStub, StubConfig, StubServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,6 +34,6 @@ def make_judge(stub: MistralStub, stub_server: StubServer) -> object:
     def make(cache: JudgeCache | None = None, **overrides: object) -> Judge:
         options: dict[str, object] = {"max_concurrency": 8, "timeout_s": 5.0, "max_retries": 3, "base_delay_s": 0.01}
         options.update(overrides)
-        return build_judge(JudgeConfig(stub_server.endpoint, "test-key", **options), cache)  # type: ignore[arg-type]
+        return build_judge(JudgeSettings(stub_server.endpoint, "test-key", **options), cache)  # type: ignore[arg-type]
 
     return make

@@ -65,6 +65,7 @@ def test_cli_seeds_the_repository_datasets(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", fresh_database)
     monkeypatch.setenv("BLOB_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///unused.db")
     assert main([]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(read_manifest(DEFAULT_MANIFEST)) and lines[0].startswith("seeded ")

@@ -42,6 +42,7 @@ def stack(
 ) -> BlobStore:
     monkeypatch.setenv("BLOB_CONNECTION_STRING", azurite.connection_string)
     monkeypatch.setenv("ServiceBusConnection", broker.connection_string)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://unused@127.0.0.1:1/mlops")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     blob = BlobStore.from_connection_string(azurite.connection_string)
     blob.ensure_containers()

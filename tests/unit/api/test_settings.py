@@ -1,8 +1,15 @@
 """Settings: explicit errors naming the setting, documented defaults."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from mlops.settings import Settings, SettingsError
+from mlops.settings import SETTINGS, Settings, SettingsError, setting_names, settings_table
+
+ROOT = Path(__file__).resolve().parents[3]
+# The Functions host's own settings in local.settings.example.json, not the app's.
+HOST_SETTINGS = {"FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobsFeatureFlags"}
 
 BASE = {
     "DATABASE_URL": "postgresql://x/db",
@@ -15,7 +22,7 @@ def test_defaults():
     settings = Settings.from_env(BASE)
     assert settings.servicebus_topic == "mlops-events"
     assert settings.approval_timeout_hours == 72.0
-    assert settings.training_timeout_minutes == 120
+    assert settings.training.timeout_minutes == 120
 
 
 @pytest.mark.parametrize(
@@ -30,3 +37,24 @@ def test_defaults():
 def test_bad_settings_name_the_setting(override, name):
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({**BASE, **override})
+
+
+def test_each_setting_is_declared_once():
+    names = setting_names()
+    assert len(names) == len(set(names)) == len(SETTINGS)
+
+
+def test_the_example_file_lists_exactly_the_declared_settings():
+    example = json.loads((ROOT / "local.settings.example.json").read_text())["Values"]
+    assert sorted(set(example) - HOST_SETTINGS) == sorted(setting_names(frozenset({"app", "local"})))
+
+
+def test_the_example_values_parse():
+    example = json.loads((ROOT / "local.settings.example.json").read_text())["Values"]
+    settings = Settings.from_env(example)
+    assert settings.servicebus_topic == "mlops-events" and settings.judge is None
+
+
+def test_the_readme_table_is_the_declarations():
+    """Regenerate it with ``python -m mlops.settings`` after changing a declaration."""
+    assert settings_table() in (ROOT / "README.md").read_text()

@@ -44,9 +44,10 @@ def test_judge_defaults_sum_to_one_and_leave_the_retriever_out() -> None:
 
 def test_judge_and_nan_threshold_settings() -> None:
     off = Settings.from_env(ENV)
-    assert off.azure_ai_endpoint is None and off.eval_max_nan_fraction == 0.2
+    assert off.judge is None and off.eval_max_nan_fraction == 0.2
     on = Settings.from_env({**ENV, "AZURE_AI_ENDPOINT": "https://m.ai.azure.com/v1/", "AZURE_AI_API_KEY": "k"})
-    assert on.azure_ai_endpoint == "https://m.ai.azure.com/v1" and on.judge_max_concurrency == 16
+    assert on.judge is not None
+    assert on.judge.endpoint == "https://m.ai.azure.com/v1" and on.judge.max_concurrency == 16
     with pytest.raises(SettingsError, match="AZURE_AI_API_KEY"):
         Settings.from_env({**ENV, "AZURE_AI_ENDPOINT": "https://m"})
     with pytest.raises(SettingsError, match="EVAL_MAX_NAN_FRACTION"):

@@ -4,7 +4,7 @@ import pytest
 
 from mlops.evaluation import MetricWeights
 from mlops.gate import GatePolicy, PolicyViolation
-from mlops.gate.settings import GateSettingsError, gate_policy_from_env
+from mlops.settings import Settings, SettingsError
 
 POLICY = GatePolicy(threshold_floor=0.6)
 
@@ -56,14 +56,23 @@ def test_the_version_changes_with_the_content_and_only_with_it() -> None:
 
 
 def test_settings_build_the_policy_and_name_a_malformed_setting() -> None:
-    policy = gate_policy_from_env({"GATE_THRESHOLD_FLOOR": "0.8"}, approvals_required=2)
+    policy = _policy({"GATE_THRESHOLD_FLOOR": "0.8", "APPROVALS_REQUIRED": "2"})
     assert (policy.threshold_floor, policy.approvals_required, policy.allow_custom_weights) == (0.8, 2, False)
-    with pytest.raises(GateSettingsError, match="GATE_ALLOW_CUSTOM_WEIGHTS"):
-        gate_policy_from_env({"GATE_ALLOW_CUSTOM_WEIGHTS": "maybe"})
-    with pytest.raises(GateSettingsError, match="GATE_THRESHOLD_FLOOR"):
-        gate_policy_from_env({"GATE_THRESHOLD_FLOOR": "1.5"})
+    with pytest.raises(SettingsError, match="GATE_ALLOW_CUSTOM_WEIGHTS"):
+        _policy({"GATE_ALLOW_CUSTOM_WEIGHTS": "maybe"})
+    with pytest.raises(SettingsError, match="GATE_THRESHOLD_FLOOR"):
+        _policy({"GATE_THRESHOLD_FLOOR": "1.5"})
 
 
 def test_a_configured_profile_that_weighs_the_retriever_is_refused_at_start_up() -> None:
-    with pytest.raises(GateSettingsError, match="context_recall"):
-        gate_policy_from_env({"GATE_WEIGHT_PROFILES": '{"default": {"context_recall": 1}}'})
+    with pytest.raises(SettingsError, match="context_recall"):
+        _policy({"GATE_WEIGHT_PROFILES": '{"default": {"context_recall": 1}}'})
+
+
+def _policy(values: dict[str, str]) -> GatePolicy:
+    base = {
+        "DATABASE_URL": "postgresql://x/db",
+        "BLOB_CONNECTION_STRING": "cs",
+        "MLFLOW_TRACKING_URI": "sqlite:///m.db",
+    }
+    return Settings.from_env({**base, **values}).gate_policy

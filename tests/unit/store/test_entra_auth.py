@@ -9,7 +9,7 @@ import pytest
 
 from mlops import bootstrap
 from mlops.settings import Settings, SettingsError
-from mlops.store import RunStore, run_store
+from mlops.store import RunStore, postgres
 from mlops.store.entra import POSTGRES_SCOPE, EntraPassword
 
 BASE = {"DATABASE_URL": "postgresql://func-app@psql.example:5432/mlops", "BLOB_ACCOUNT_URL": "https://b"}
@@ -68,7 +68,7 @@ async def test_connect_passes_the_token_callable_to_every_new_connection(monkeyp
         calls.append({"dsn": dsn, **kwargs})
         return pool
 
-    monkeypatch.setattr(run_store.asyncpg, "create_pool", create_pool)
+    monkeypatch.setattr(postgres.asyncpg, "create_pool", create_pool)
     credential = FakeCredential()
     entra = EntraPassword(credential)
     store = await RunStore.connect(BASE["DATABASE_URL"], entra=entra)
@@ -87,7 +87,7 @@ async def test_locally_no_password_callable_is_passed(monkeypatch):
         calls.append(kwargs)
         return FakePool()
 
-    monkeypatch.setattr(run_store.asyncpg, "create_pool", create_pool)
+    monkeypatch.setattr(postgres.asyncpg, "create_pool", create_pool)
     await bootstrap.connect_store(Settings.from_env(BASE))
     assert calls[0]["password"] is None
 

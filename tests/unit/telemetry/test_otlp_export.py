@@ -9,7 +9,8 @@ from typing import ClassVar
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
-from mlops.telemetry import RUN_ID, RunIdSpanProcessor, TelemetryConfig, local_exporters
+from mlops.settings import telemetry_config
+from mlops.telemetry import RUN_ID, RunIdSpanProcessor, local_exporters
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -29,7 +30,7 @@ def test_spans_with_the_run_id_reach_the_otlp_endpoint():
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        config = TelemetryConfig.from_env({"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{server.server_port}"})
+        config = telemetry_config({"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{server.server_port}"})
         [exporter] = local_exporters(config)
         provider = TracerProvider()
         provider.add_span_processor(RunIdSpanProcessor())

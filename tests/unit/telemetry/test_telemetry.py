@@ -25,6 +25,7 @@ from activities import evaluate_model, record_status
 from devhost.app.bindings import build_user_function
 from mlops import events, telemetry
 from mlops.payloads import PipelineInput, StatusUpdate
+from mlops.settings import telemetry_config
 from triggers import http_identity, http_runs, servicebus_handlers
 
 
@@ -39,7 +40,7 @@ def spans():
 
 
 def test_config_reads_app_insights_and_local_exporters():
-    config = telemetry.TelemetryConfig.from_env(
+    config = telemetry_config(
         {
             "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=x",
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD",
@@ -48,7 +49,7 @@ def test_config_reads_app_insights_and_local_exporters():
     )
     assert config.appinsights_connection_string == "InstrumentationKey=x"
     assert config.entra_auth and config.console
-    assert telemetry.TelemetryConfig.from_env({}) == telemetry.TelemetryConfig()
+    assert telemetry_config({}) == telemetry.TelemetryConfig()
 
 
 def test_child_spans_inherit_the_run_id(spans):
@@ -273,7 +274,7 @@ async def test_http_create_run_span_gets_the_new_run_id(spans, monkeypatch):
     async def services():
         return SimpleNamespace(settings=SimpleNamespace(auth_enabled=True))
 
-    monkeypatch.setattr(http_runs.runs, "create_run", create_run)
+    monkeypatch.setattr(http_runs.run_use_cases, "create_run", create_run)
     monkeypatch.setattr(http_runs, "services", services)
     monkeypatch.setattr(http_identity, "services", services)
     monkeypatch.setattr(http_runs, "parse_body", lambda model, body: object())

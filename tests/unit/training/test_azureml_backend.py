@@ -18,6 +18,8 @@ REQUEST = TrainingRequest(
     model_id="tiny",
 )
 
+APP_SETTINGS = {"DATABASE_URL": "postgresql://db/mlops", "AZURE_AI_API_KEY": "secret"}
+
 
 @pytest.fixture
 def rest() -> FakeAzureML:
@@ -26,7 +28,7 @@ def rest() -> FakeAzureML:
 
 @pytest.fixture
 def backend(rest: FakeAzureML) -> AzureMLTrainingBackend:
-    return AzureMLTrainingBackend(MLClient(FakeCredential(), "sub-1", "rg-1", "ws-1", transport=rest))
+    return AzureMLTrainingBackend(MLClient(FakeCredential(), "sub-1", "rg-1", "ws-1", transport=rest), APP_SETTINGS)
 
 
 def test_submit_puts_the_command_job_on_the_workspace(rest: FakeAzureML, backend: AzureMLTrainingBackend) -> None:

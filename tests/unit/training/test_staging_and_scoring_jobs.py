@@ -20,6 +20,8 @@ MISTRAL_7B = "mistralai/Mistral-7B-v0.1"
 ROOT = Path(__file__).resolve().parents[3]
 PREDICTIONS = "blob://model-outputs/runs/run-7/predictions.jsonl"
 
+APP_SETTINGS = {"DATABASE_URL": "postgresql://db/mlops", "AZURE_AI_API_KEY": "secret"}
+
 
 def _dump(job: Any, tmp_path: Path) -> dict[str, Any]:
     path = tmp_path / "job.yml"
@@ -35,7 +37,7 @@ def rest() -> FakeAzureML:
 
 @pytest.fixture
 def backend(rest: FakeAzureML) -> AzureMLTrainingBackend:
-    return AzureMLTrainingBackend(MLClient(FakeCredential(), "sub-1", "rg-1", "ws-1", transport=rest))
+    return AzureMLTrainingBackend(MLClient(FakeCredential(), "sub-1", "rg-1", "ws-1", transport=rest), APP_SETTINGS)
 
 
 def test_a_7b_model_is_staged_by_a_job_that_writes_it_straight_to_the_datastore(tmp_path: Path) -> None:
@@ -103,4 +105,5 @@ def test_scoring_submits_the_job_to_the_workspace(rest: FakeAzureML, backend: Az
     assert backend.score(request) == "mlops-score-run-7"
     put = rest.requests[-1]
     assert (put.method, put.path) == ("PUT", f"{WS}/jobs/mlops-score-run-7")
+    assert put.body["properties"]["environmentVariables"] == {"DATABASE_URL": "postgresql://db/mlops"}  # type: ignore[index]
     assert put.body["properties"]["environmentId"].startswith(f"{WS}/environments/mlops-evaluation/versions/")  # type: ignore[index]

@@ -12,7 +12,7 @@ import asyncpg
 from mlops.store.errors import DatasetNotFound, RunNotFound
 from mlops.store.outbox import OutboxMessage, enqueue
 from mlops.store.records import EVENT_KINDS, STATUSES, NewRun, RunEvent, RunFields, RunRecord
-from mlops.store.rows import check_transition, event_record, run_record, run_uuid
+from mlops.store.rows import check_transition, run_row, run_uuid
 
 _TIMESTAMPS = frozenset({"approval_deadline"})  # RunFields given as ISO text, stored as timestamptz
 BeforeCommit = Callable[[RunRecord], Awaitable[None]]
@@ -64,7 +64,7 @@ class RunQueries:
             await conn.execute(_INSERT_EVENT, run_id, "transition", "run created", {}, "status:pending")
             for message in outbox:
                 await enqueue(conn, message)
-            record = run_record(row)
+            record = run_row(row, RunRecord)
             if before_commit is not None:
                 await before_commit(record)
         return record
@@ -76,7 +76,7 @@ class RunQueries:
         except RunNotFound:
             return None
         row = await self._pool.fetchrow("SELECT * FROM pipeline_runs WHERE run_id = $1", key)
-        return None if row is None else run_record(row)
+        return None if row is None else run_row(row, RunRecord)
 
     async def list_runs(self, status: str | None = None, limit: int = 50, offset: int = 0) -> list[RunRecord]:
         """Runs newest first, optionally only those in ``status``."""
@@ -90,7 +90,7 @@ class RunQueries:
             f"SELECT * FROM pipeline_runs {where} ORDER BY created_at DESC, run_id DESC LIMIT $1 OFFSET $2",
             *args,
         )
-        return [run_record(row) for row in rows]
+        return [run_row(row, RunRecord) for row in rows]
 
     async def record_transition(
         self,
@@ -113,7 +113,7 @@ class RunQueries:
             if dedupe_key is not None and await conn.fetchval(
                 "SELECT 1 FROM run_events WHERE run_id = $1 AND dedupe_key = $2", key, dedupe_key
             ):
-                return run_record(row)
+                return run_row(row, RunRecord)
             check_transition(run_id, row["status"], status, decision)
             changes = fields.changes() if fields is not None else {}
             if "registered_model" in changes:
@@ -129,7 +129,7 @@ class RunQueries:
             if changes:
                 audit["fields"] = changes
             await conn.execute(_INSERT_EVENT, key, "transition", message, audit, dedupe_key)
-        return run_record(row)
+        return run_row(row, RunRecord)
 
     async def append_event(
         self,
@@ -151,7 +151,7 @@ class RunQueries:
             )
         if row is None:
             raise RunNotFound(run_id)
-        return event_record(row)
+        return run_row(row, RunEvent)
 
     async def list_events(self, run_id: str) -> list[RunEvent]:
         """The run's audit trail, oldest first (empty for an unknown run)."""
@@ -160,4 +160,4 @@ class RunQueries:
         except RunNotFound:
             return []
         rows = await self._pool.fetch("SELECT * FROM run_events WHERE run_id = $1 ORDER BY id", key)
-        return [event_record(row) for row in rows]
+        return [run_row(row, RunEvent) for row in rows]

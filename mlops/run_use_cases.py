@@ -43,9 +43,9 @@ async def create_run(svc: Services, request: RunRequest, created_by: Principal) 
         task_type=request.task_type,
         ml_score_threshold=choice.threshold,
         metric_weights=weights,
-        training_timeout_minutes=svc.settings.training_timeout_minutes,
+        training_timeout_minutes=svc.settings.training.timeout_minutes,
         approval_timeout_hours=svc.settings.approval_timeout_hours,
-        training_max_steps=svc.settings.training_max_steps,
+        training_max_steps=svc.settings.training.max_steps,
         training_poll_minutes=svc.settings.training.poll_minutes,
         approval_reminder_hours=svc.settings.approval_reminder_hours,
     )

@@ -12,12 +12,12 @@ from mlops.store.audit import AuditQueries
 from mlops.store.datasets import DatasetQueries
 from mlops.store.entra import EntraPassword
 from mlops.store.insights import InsightQueries
-from mlops.store.judge_cache import JudgeCacheQueries
+from mlops.store.judge_verdicts import JudgeCacheQueries
 from mlops.store.migrate import apply_migrations
 from mlops.store.operations import OperationQueries
 from mlops.store.outbox import OutboxQueries
 from mlops.store.outcomes import OutcomeQueries
-from mlops.store.runs import RunQueries
+from mlops.store.run_queries import RunQueries
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
