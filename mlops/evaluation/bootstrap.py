@@ -75,7 +75,7 @@ def intervals(
 
     observed, resampled, pairs = paired_means(candidate, champion, counts)
     tail = (1.0 - confidence) / 2.0
-    empty = np.isnan(resampled).all(axis=-1)
+    empty = np.asarray(np.isnan(resampled).all(axis=-1))
     filled = np.where(empty[..., None], 0.0, resampled)
     # np.quantile is ~20x faster than np.nanquantile; a NaN only comes from a resample with no scored pair
     quantile = np.nanquantile if np.isnan(filled).any() else np.quantile

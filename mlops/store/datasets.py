@@ -8,19 +8,20 @@ from mlops.store.records import DatasetRecord
 from mlops.store.rows import dataset_record
 
 _UPSERT = """
-INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, eval_sha256)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (name) DO UPDATE SET
     domain = EXCLUDED.domain, description = EXCLUDED.description,
     train_uri = EXCLUDED.train_uri, eval_uri = EXCLUDED.eval_uri,
-    train_rows = EXCLUDED.train_rows, eval_rows = EXCLUDED.eval_rows
+    train_rows = EXCLUDED.train_rows, eval_rows = EXCLUDED.eval_rows, eval_sha256 = EXCLUDED.eval_sha256
 RETURNING *
 """
 
 
 _INSERT = """
-INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, train_etag, eval_etag)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, train_etag, eval_etag,
+                      eval_sha256)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (name) DO NOTHING
 RETURNING *
 """
@@ -43,6 +44,7 @@ class DatasetQueries:
             record.eval_uri,
             record.train_rows,
             record.eval_rows,
+            record.eval_sha256,
         )
         return dataset_record(row)
 
@@ -59,6 +61,7 @@ class DatasetQueries:
             record.eval_rows,
             record.train_etag,
             record.eval_etag,
+            record.eval_sha256,
         )
         return None if row is None else dataset_record(row)
 
