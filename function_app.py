@@ -8,6 +8,7 @@ from orchestrations import release_pipeline
 from triggers import (
     http_approvals,
     http_audit,
+    http_comparison,
     http_datasets,
     http_health,
     http_insights,
@@ -24,6 +25,7 @@ for blueprint in (
     http_runs.bp,
     http_approvals.bp,
     http_audit.bp,
+    http_comparison.bp,
     http_datasets.bp,
     http_health.bp,
     http_insights.bp,

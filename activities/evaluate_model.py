@@ -10,6 +10,7 @@ import azure.durable_functions as df
 from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
+from mlops.champion import comparison_for, eval_set
 from mlops.evaluation import EvaluationFailed, read_predictions
 from mlops.evaluation.report import build_report, report_json, report_markdown
 from mlops.evaluation.run import decision_rows, summarise_for_run
@@ -34,8 +35,21 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
     parts = [ScoredRows.from_json(await asyncio.to_thread(svc.blob.read_text, b.uri)) for b in request.batches]
     result = summarise_for_run(rows, merge_scored(parts), request.metric_weights, svc.settings)
     await svc.store.save_results(request.run_id, {**result.metrics, **decision_rows(result)}, result.weights)
-    await svc.store.save_samples(request.run_id, scored_samples(rows, result.per_sample, result.weights))
+    samples = scored_samples(rows, result.per_sample, result.weights)
+    await svc.store.save_samples(request.run_id, samples)
     report = build_report(result, rows)
+    comparison: dict[str, Any] = {}
+    if not result.failure:
+        run = await svc.store.get_run(request.run_id)
+        if run is None:
+            raise EvaluationFailed(f"run {request.run_id} is not in the run store")
+        evals = await eval_set(svc, run)
+        comparison = await comparison_for(svc, run, samples, result.weights, evals)
+        await svc.store.save_comparison(request.run_id, evals.sha256, comparison)
+        await svc.store.append_event(
+            request.run_id, "event", f"against the champion: {comparison['summary']}", {}, dedupe_key="comparison"
+        )
+        report["comparison"] = comparison
     base = request.predictions_uri.rsplit("/", 1)[0]
     uris = [f"{base}/evaluation-report.json", f"{base}/evaluation-report.md"]
     for uri, body in zip(uris, (report_json(report), report_markdown(report)), strict=True):
@@ -49,13 +63,21 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
     _record_metrics(request.run_id, result.ml_score if not result.failure else None, result.judge_usage)
     if result.failure:  # after storing why: the run fails with the reason, never with a made-up score
         raise EvaluationFailed(result.failure)
+    reached = result.ml_score >= request.ml_score_threshold
+    gate = comparison.get("gate") or {}
     return EvaluationOutcome(
         ml_score=result.ml_score,
-        passed=result.ml_score >= request.ml_score_threshold,
+        passed=reached and gate.get("passed", True),
+        reason=None if not reached or gate.get("passed", True) else _rule_reason(result.ml_score, request, gate),
         metrics=dict(result.metrics),
         weights=dict(result.weights),
         notes=list(result.notes),
     ).to_json()
+
+
+def _rule_reason(score: float, request: EvaluationRequest, gate: dict[str, Any]) -> str:
+    """Why a run above its threshold is still rejected: the champion rule, with its numbers."""
+    return f"MLScore {score:.3f} >= threshold {request.ml_score_threshold}, but {gate['reason']}"
 
 
 def _record_metrics(run_id: str, ml_score: float | None, judge_usage: dict[str, float]) -> None:

@@ -1,4 +1,5 @@
-"""Activity: set the decision tags (``deployment_status``, ``validation``) on a model version."""
+"""Activity: set the decision tags (``deployment_status``, ``validation``) on a model version; a ``go_prod``
+version becomes the registered model's ``champion`` (the baseline the next candidates are compared with)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,5 @@ async def tag_model(payload: dict[str, Any]) -> None:
     registry = (await services()).registry
     ref = RegisteredModelVersion(name=request.model.name, version=request.model.version)
     await asyncio.to_thread(registry.set_tags, ref, request.tags)
+    if request.tags.get("deployment_status") == "go_prod":
+        await asyncio.to_thread(registry.set_champion, ref)

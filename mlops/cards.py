@@ -37,6 +37,7 @@ _LABELS: Final = {
     "comment": "Comment",
     "reason": "Reason",
     "policy": "Gate policy",
+    "comparison": "Against production",
 }
 _HIDDEN: Final = frozenset({"metrics", "weights", "model_version", "model_name"})
 

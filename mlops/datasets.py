@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -16,10 +17,12 @@ class InvalidDataset(ValueError):
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """A dataset file as validated: its row count and the Blob ETag of the version that was read."""
+    """A dataset file as validated: its row count, the Blob ETag of the version that was read, and the
+    SHA-256 of its bytes (the eval set's version: runs are compared only on the same one)."""
 
     rows: int
     etag: str
+    sha256: str
 
 
 def check_file(blob: BlobStore, uri: str, max_bytes: int) -> CheckedFile:
@@ -33,10 +36,16 @@ def check_file(blob: BlobStore, uri: str, max_bytes: int) -> CheckedFile:
     if size > max_bytes:
         raise InvalidDataset(f"{uri} is {size} bytes; the limit is {max_bytes} (DATASET_MAX_MB)")
     try:
-        text = blob.download_version(uri, etag).decode("utf-8")
+        data = blob.download_version(uri, etag)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidDataset(f"{uri} is not UTF-8 text (byte {exc.start})") from None
-    return CheckedFile(_count_rows(uri, text), etag)
+    return CheckedFile(_count_rows(uri, text), etag, content_sha256(data))
+
+
+def content_sha256(data: bytes) -> str:
+    """The eval set's version: the hex SHA-256 of the file's bytes."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _count_rows(uri: str, text: str) -> int:

@@ -174,6 +174,7 @@ class EvaluationOutcome(Payload):
     metrics: dict[str, float | None]
     weights: dict[str, float]
     notes: list[str] = Field(default_factory=list)
+    reason: str | None = None  # why a run that reached its threshold is rejected (the champion rule), else None
 
 
 class TagRequest(Payload):

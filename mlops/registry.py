@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # The tags that make a version this run's result of one stage: its attempt-independent key.
 RUN_STAGE_TAGS = ("run_id", "lifecycle")
+# The alias of the version approved for production under a registered name: the comparisons' baseline.
+CHAMPION = "champion"
 _AZUREML_MODEL = re.compile(r"/models/([^/]+)(?:/versions/[^/]+)?/?$")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9._-]+")
 
@@ -137,6 +139,31 @@ class ModelRegistry:
             return str(self._client.get_model_version(ref.name, ref.version).source)
         except MlflowException as exc:
             raise RegistryError(f"cannot read {ref.name} v{ref.version}: {exc.message}") from exc
+
+    def set_champion(self, ref: RegisteredModelVersion) -> None:
+        """Point the ``champion`` alias at ``ref``; the version it leaves keeps its tags and history, plus
+        ``superseded_by``. Idempotent."""
+        from mlflow.exceptions import MlflowException
+
+        previous = self.champion(ref.name)
+        try:
+            self._client.set_registered_model_alias(ref.name, CHAMPION, ref.version)
+        except MlflowException as exc:
+            raise RegistryError(f"cannot make {ref.name} v{ref.version} the champion: {exc.message}") from exc
+        if previous is not None and previous[0] != ref:
+            self.set_tags(previous[0], {"superseded_by": ref.version})
+
+    def champion(self, name: str) -> tuple[RegisteredModelVersion, dict[str, str]] | None:
+        """The version under the ``champion`` alias of ``name`` and its tags, or None (no such model or alias)."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            version = self._client.get_model_version_by_alias(name, CHAMPION)
+        except MlflowException as exc:
+            if exc.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE", "NOT_FOUND"):
+                return None
+            raise RegistryError(f"cannot read the champion of {name}: {exc.message}") from exc
+        return RegisteredModelVersion(name, str(version.version)), dict(version.tags)
 
     def ping(self) -> None:
         """Raise unless the registry answers a query."""

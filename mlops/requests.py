@@ -50,6 +50,17 @@ class ApprovalRequest(_Body):
     via: Literal["api", "ui"] = "api"
 
 
+class RescoreRequest(_Body):
+    """What-if weights for a run's stored per-sample scores (the recorded decision never changes)."""
+
+    weights: dict[str, float]
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        return MetricWeights.from_mapping(value).as_dict()
+
+
 class RedriveRequest(_Body):
     """Dead-lettered messages of one subscription to re-drive, by sequence number."""
 

@@ -107,6 +107,8 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
         },
         orchestration=orchestration,
         gate_policy=run.gate_policy,
+        eval_sha256=run.eval_sha256,
+        comparison=run.comparison,
     )
     return view
 

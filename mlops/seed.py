@@ -17,6 +17,7 @@ from typing import Any
 
 from mlops.blob import BlobStore
 from mlops.bootstrap import blob_store, connect_store
+from mlops.datasets import content_sha256
 from mlops.settings import Settings, SettingsError
 from mlops.store import DatasetRecord, RunStore
 
@@ -59,6 +60,7 @@ def _dataset(root: Path, entry: dict[str, Any]) -> SeedDataset:
             eval_uri=files[1].uri,
             train_rows=int(entry["train_rows"]),
             eval_rows=int(entry["eval_rows"]),
+            eval_sha256=content_sha256(files[1].path.read_bytes()),
         )
     except KeyError as exc:
         raise SeedError(f"manifest entry {entry.get('name', '?')!r} lacks {exc}") from exc

@@ -21,8 +21,9 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 from mlops.approvals.key_policy import is_key_vault_reference
 from mlops.approvals.tokens import SigningKeys
 from mlops.gate import GatePolicy
+from mlops.gate.champion import ChampionRule
 from mlops.gate.policy import default_profiles
-from mlops.gate.settings import parse_weight_profiles
+from mlops.gate.settings import parse_champion_rule, parse_weight_profiles
 from mlops.telemetry import TelemetryConfig
 
 T = TypeVar("T")
@@ -137,6 +138,13 @@ def _profiles(raw: str) -> dict[str, dict[str, float]]:
         raise ValueError(f"is not JSON: {exc.msg}") from None
 
 
+def _champion_rule(raw: str) -> ChampionRule:
+    try:
+        return parse_champion_rule(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not JSON: {exc.msg}") from None
+
+
 DATABASE_URL = Setting(
     "DATABASE_URL", _text, None, "PostgreSQL DSN", shown_default="written by `devstack` to `.stack/env`"
 )
@@ -243,6 +251,13 @@ GATE_DEFAULT_PROFILE = Setting("GATE_DEFAULT_PROFILE", _text, "default", "the pr
 GATE_ALLOW_CUSTOM_WEIGHTS = Setting(
     "GATE_ALLOW_CUSTOM_WEIGHTS", _flag, False, "a requester may send weights that are no profile's"
 )
+GATE_CHAMPION_RULE = Setting(
+    "GATE_CHAMPION_RULE",
+    _champion_rule,
+    None,
+    "not worse than production: JSON `{metric, threshold, min_absolute_change, min_relative_change,"
+    " greater_is_better}` (MLflow MetricThreshold) on the 95 % interval; empty: off",
+)
 DATASET_MAX_MB = Setting("DATASET_MAX_MB", _positive_int, 64, "a dataset file larger than this is refused (422)")
 APPLICATIONINSIGHTS_CONNECTION_STRING = Setting(
     "APPLICATIONINSIGHTS_CONNECTION_STRING", _text, None, "Application Insights: spans are exported there when set"
@@ -268,9 +283,9 @@ SETTINGS: tuple[Setting[Any], ...] = (
     JUDGE_MAX_RETRIES, JUDGE_PRICE_INPUT_PER_MTOK, JUDGE_PRICE_OUTPUT_PER_MTOK, APPROVAL_TIMEOUT_HOURS,
     APPROVAL_REMINDER_HOURS, APPROVALS_REQUIRED, APPROVAL_SIGNING_KEYS, TEAMS_WEBHOOK_URL, PUBLIC_BASE_URL,
     UI_BASE_URL, MODEL_STUDIO_URL, WEBSITE_AUTH_ENABLED, GATE_THRESHOLD_FLOOR, GATE_WEIGHT_PROFILES,
-    GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, DATASET_MAX_MB, APPLICATIONINSIGHTS_CONNECTION_STRING,
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING, OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT, MLOPS_TELEMETRY_CONSOLE,
-    PENDING_SWEEP_MINUTES,
+    GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, GATE_CHAMPION_RULE, DATASET_MAX_MB,
+    APPLICATIONINSIGHTS_CONNECTION_STRING, APPLICATIONINSIGHTS_AUTHENTICATION_STRING, OTEL_SERVICE_NAME,
+    OTEL_EXPORTER_OTLP_ENDPOINT, MLOPS_TELEMETRY_CONSOLE, PENDING_SWEEP_MINUTES,
 )  # fmt: skip
 
 
@@ -444,6 +459,7 @@ def _gate_policy(values: Mapping[str, str], approvals_required: int) -> GatePoli
             default_profile=GATE_DEFAULT_PROFILE.read(values),
             allow_custom_weights=GATE_ALLOW_CUSTOM_WEIGHTS.read(values),
             approvals_required=approvals_required,
+            champion_rule=GATE_CHAMPION_RULE.read(values),
         )
     except ValueError as exc:
         raise SettingsError(f"gate policy (GATE_*): {exc}") from exc

@@ -104,7 +104,7 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
                 "rejected",
                 events.EVAL_REJECTED,
                 "rejected",
-                f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}",
+                evaluation.reason or f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}",
                 ml_score=evaluation.ml_score,
             )
         )

@@ -44,6 +44,7 @@ def run_demo(api: str, *, model_id: str, dataset: str = "rag_qa") -> int:
         seen = [0]
         run = _follow(http, run_id, {"awaiting_approval", "completed", "failed"}, seen)
         _print_evaluation(run)
+        _print_card_comparison(http, run_id)
         if run["status"] != "awaiting_approval":
             print(f"run ended {run['status']} ({run['decision'] or run['failure_reason']})")
             return 1
@@ -79,9 +80,37 @@ def _print_evaluation(run: dict[str, Any]) -> None:
             print(f"  {name:<20} {'NaN' if value is None else f'{value:.3f}'}")
     if run["ml_score"] is not None:
         print(f"MLScore {run['ml_score']:.3f} (threshold {run['ml_score_threshold']})")
+    comparison = run.get("comparison") or {}
+    if comparison:
+        print(f"against production: {comparison.get('summary')}")
+        for row in comparison.get("regressions") or []:
+            answers = f"{row['candidate_response']!r} (champion: {row['champion_response']!r})"
+            print(f"  worse #{row['idx']} ({row['diff']:+.3f}): {answers}")
     cards = [e["message"] for e in run["events"] if e.get("kind") == "card"]
     if cards:
         print(f"card sent to the approvers' channel: {cards[-1]}")
+
+
+def _print_card_comparison(http: httpx.Client, run_id: str) -> None:
+    """The approval card's "Against production" line, as the local Teams receiver got it."""
+    origin = str(http.base_url).removesuffix("/").rsplit("/api", 1)[0]
+    response = httpx.get(f"{origin}/admin/webhooks/teams", timeout=30)
+    if response.status_code != 200:
+        return
+    for message in response.json().get("messages", []):
+        facts = {f.get("title"): f.get("value") for f in _facts(message)}
+        if facts.get("Run") == run_id and "Against production" in facts:
+            print(f"card: Against production: {facts['Against production']}")
+
+
+def _facts(node: Any) -> list[dict[str, Any]]:
+    """Every FactSet fact anywhere in a posted card."""
+    if isinstance(node, dict):
+        found = list(node["facts"]) if node.get("type") == "FactSet" else []
+        return found + [f for value in node.values() for f in _facts(value)]
+    if isinstance(node, list):
+        return [f for item in node for f in _facts(item)]
+    return []
 
 
 def _expect(response: httpx.Response, status: int) -> None:

@@ -57,6 +57,7 @@ async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
         eval_rows=files["eval_uri"].rows,
         train_etag=files["train_uri"].etag,
         eval_etag=files["eval_uri"].etag,
+        eval_sha256=files["eval_uri"].sha256,
     )
     stored = await svc.store.insert_dataset(record)
     if stored is None:  # registered by a concurrent request since the check above

@@ -52,6 +52,13 @@ def policy_fact(run: RunRecord | None) -> str | None:
     )
 
 
+def comparison_fact(run: RunRecord | None) -> str | None:
+    """'0.910 vs 0.880 in production (+0.030, 95 % CI +0.010…+0.050), 4 answers worse' (or why not compared)."""
+    if run is None or not run.comparison:
+        return None
+    return str(run.comparison.get("summary") or "") or None
+
+
 def _token(keys: SigningKeys, run_id: str, decision: str, version: str, deadline: datetime) -> str:
     claims = ApprovalClaims(run_id, "approve" if decision == "approve" else "reject", version, deadline)
     return keys.sign(claims)
@@ -68,6 +75,7 @@ async def publish_card(
         started_by = run.created_by if run and run.created_by else "unknown"
         facts = {**facts, "started_by": started_by, "approvals": f"{approved} of {required} approvals"}
         facts["policy"] = policy_fact(run)
+        facts["comparison"] = comparison_fact(run)
     card = render_card(kind, run_id, facts, card_links(settings, kind, run_id, facts))
     stored = await store.append_event(run_id, "card", f"{kind} card", details={"card": card}, dedupe_key=f"card:{kind}")
     await deliver(store, webhook, run_id, kind, stored.details["card"])

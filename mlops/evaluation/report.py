@@ -79,6 +79,8 @@ def report_markdown(report: dict[str, Any]) -> str:
             f"{usage['input_tokens']:.0f} in / {usage['output_tokens']:.0f} out tokens, est. cost {usage['cost']:.4f}"
         )
     lines += [f"- {note}" for note in report["notes"]]
+    if report.get("comparison"):
+        lines += _comparison_markdown(report["comparison"])
     lines.append(f"\n## The {len(report['worst_samples'])} worst samples\n")
     for sample in report["worst_samples"]:
         context = sample["context"][:CONTEXT_CHARS] + ("…" if len(sample["context"]) > CONTEXT_CHARS else "")
@@ -92,3 +94,35 @@ def report_markdown(report: dict[str, Any]) -> str:
             f"- scores: {scores}\n",
         ]
     return "\n".join(lines)
+
+
+def _comparison_markdown(comparison: dict[str, Any]) -> list[str]:
+    """Against the champion: the headline, each metric's paired difference, and the answers that got worse."""
+    lines = ["\n## Against the production model (champion)\n", comparison["summary"]]
+    if comparison.get("status") != "compared":
+        return lines
+    champion = comparison["champion"]
+    lines.append(
+        f"\nChampion {champion['model']}; paired bootstrap, {comparison['resamples']} resamples (seed "
+        f"{comparison['seed']}), eval set {str(comparison.get('eval_sha256', ''))[:12]}\n"
+    )
+    lines += ["| metric | candidate | champion | difference | 95 % CI | P(better) |", "|---|---|---|---|---|---|"]
+    rows = {"MLScore": comparison["ml_score"], **comparison["metrics"]}
+    rows |= {f"domain {name}": side for name, side in comparison["domains"].items()}
+    for name, side in rows.items():
+        if side["pairs"]:
+            lines.append(
+                f"| {name} | {side['candidate']:.3f} | {side['champion']:.3f} | {side['diff']:+.3f} | "
+                f"{side['low']:+.3f}…{side['high']:+.3f} | {side['p_better']:.0%} |"
+            )
+    gate = comparison.get("gate")
+    if gate:
+        lines.append(f"\nChampion rule: {'passed' if gate['passed'] else 'FAILED: ' + str(gate['reason'])}")
+    lines.append(f"\n### {comparison['worse']} answers worse than the champion's (most regressed first)\n")
+    for row in comparison["regressions"]:
+        lines += [
+            f"- #{row['idx']} ({row['diff']:+.3f}) **{row['question']}** — reference: {row['reference']}",
+            f"  - candidate ({row['candidate_score']:.3f}): {row['candidate_response'] or '(empty)'}",
+            f"  - champion ({row['champion_score']:.3f}): {row['champion_response'] or '(empty)'}",
+        ]
+    return lines

@@ -16,6 +16,7 @@ from typing import Any
 from mlops.evaluation import MetricWeights
 from mlops.evaluation.errors import InvalidWeights
 from mlops.evaluation.mlscore import ANSWER_INDEPENDENT_METRICS
+from mlops.gate.champion import ChampionRule
 
 CUSTOM_PROFILE = "custom"
 
@@ -49,6 +50,7 @@ class GatePolicy:
     default_profile: str = "default"
     allow_custom_weights: bool = False
     approvals_required: int = 1
+    champion_rule: ChampionRule | None = None  # None: the threshold alone gates (the hash is as before)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold_floor <= 1.0:
@@ -120,7 +122,7 @@ class GatePolicy:
             "default_profile": self.default_profile,
             "allow_custom_weights": self.allow_custom_weights,
             "approvals_required": self.approvals_required,
-        }
+        } | ({} if self.champion_rule is None else {"champion_rule": self.champion_rule.as_dict()})
 
 
 def _positive(weights: Mapping[str, float]) -> dict[str, float]:

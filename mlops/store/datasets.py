@@ -8,19 +8,20 @@ from mlops.store.records import DatasetRecord
 from mlops.store.rows import dataset_record
 
 _UPSERT = """
-INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, eval_sha256)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (name) DO UPDATE SET
     domain = EXCLUDED.domain, description = EXCLUDED.description,
     train_uri = EXCLUDED.train_uri, eval_uri = EXCLUDED.eval_uri,
-    train_rows = EXCLUDED.train_rows, eval_rows = EXCLUDED.eval_rows
+    train_rows = EXCLUDED.train_rows, eval_rows = EXCLUDED.eval_rows, eval_sha256 = EXCLUDED.eval_sha256
 RETURNING *
 """
 
 
 _INSERT = """
-INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, train_etag, eval_etag)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO datasets (name, domain, description, train_uri, eval_uri, train_rows, eval_rows, train_etag, eval_etag,
+                      eval_sha256)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (name) DO NOTHING
 RETURNING *
 """
@@ -42,11 +43,13 @@ class DatasetQueries:
     async def upsert_dataset(self, record: DatasetRecord) -> DatasetRecord:
         """Insert or update the dataset by name (``created_at`` is kept) and return it as stored: the seed's
         path for the repo's own sample data; the API registers with insert_dataset."""
-        return dataset_record(await self._pool.fetchrow(_UPSERT, *_described(record)))
+        return dataset_record(await self._pool.fetchrow(_UPSERT, *_described(record), record.eval_sha256))
 
     async def insert_dataset(self, record: DatasetRecord) -> DatasetRecord | None:
         """Register the dataset as stored, or None when the name is taken (a registration never overwrites)."""
-        row = await self._pool.fetchrow(_INSERT, *_described(record), record.train_etag, record.eval_etag)
+        row = await self._pool.fetchrow(
+            _INSERT, *_described(record), record.train_etag, record.eval_etag, record.eval_sha256
+        )
         return None if row is None else dataset_record(row)
 
     async def get_dataset(self, name: str) -> DatasetRecord | None:

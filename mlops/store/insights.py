@@ -112,6 +112,25 @@ class InsightQueries:
         )
         return [SampleScore(**dict(row)) for row in rows]
 
+    async def samples(self, run_id: str) -> list[SampleScore]:
+        """All of the run's per-sample scores in eval-set order (what a comparison or a re-score reads)."""
+        rows = await self._pool.fetch(
+            "SELECT idx, question, reference, response, scores, score FROM run_samples WHERE run_id = $1 ORDER BY idx",
+            run_uuid(run_id),
+        )
+        return [SampleScore(**dict(row)) for row in rows]
+
+    async def save_comparison(self, run_id: str, eval_sha256: str, comparison: dict[str, Any]) -> None:
+        """Record the eval set version the run was scored on and its comparison against the champion."""
+        done = await self._pool.execute(
+            "UPDATE pipeline_runs SET eval_sha256 = $2, comparison = $3 WHERE run_id = $1",
+            run_uuid(run_id),
+            eval_sha256,
+            comparison,
+        )
+        if done.endswith(" 0"):
+            raise RunNotFound(run_id)
+
     async def dashboard(self, days: int = 30) -> Dashboard:
         """Active runs, mean MLScore, success rates, MLScore per run and mean stage durations."""
         async with self._pool.acquire() as conn:

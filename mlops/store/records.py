@@ -31,6 +31,7 @@ class DatasetRecord:
     # The Blob ETags of the files as validated at registration (None: seeded before migration 009).
     train_etag: str | None = None
     eval_etag: str | None = None
+    eval_sha256: str | None = None  # the eval file's content hash: runs are compared only on the same one
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class RunRecord:
     gate_policy: dict[str, Any] | None = None
     policy_version: str | None = None
     weight_profile: str | None = None
+    eval_sha256: str | None = None  # the eval file this run was scored on (migration 011)
+    comparison: dict[str, Any] | None = None  # against the champion, see mlops.evaluation.comparison
 
     @property
     def is_terminal(self) -> bool:

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import comparison
 from ui.client import ApiClient, ApiError, ApiUnreachable
 from ui.components import badge, client, guarded, identity_bar, show_error
 from ui.identity import User
@@ -159,6 +160,8 @@ def detail(run_id: str, user: User) -> None:
         evaluation(current)
 
     live()
+    comparison.show(run.get("comparison"))
+    comparison.what_if(api, run)
     worst_samples(api, run_id)
     if run["status"] == "awaiting_approval":
         decide(api, run, user)
