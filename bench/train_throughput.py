@@ -123,7 +123,7 @@ def run_baseline(model_dir: str, steps: int, batch_size: int, rows: int, seed: i
 def _side(name: str, model_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.train_throughput", "--worker", name, "--model-dir", str(model_dir),
                "--steps", str(args.steps), "--batch-size", str(args.batch_size), "--rows", str(args.rows),
-               "--seed", str(args.seed)]  # fmt: skip
+               "--seed", str(args.seed), "--threads", str(args.threads)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
     if done.returncode != 0:
         raise RuntimeError(f"{name} failed:\n{done.stderr[-3000:]}")
@@ -155,10 +155,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pairs", type=int, default=5, help="interleaved (baseline, ours) pairs, at least 5")
     parser.add_argument("--max-iqr", type=float, default=0.15, help="refuse when the ratios' IQR exceeds this share")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads per side (1: two OpenMP threads stall on each other when others load "
+                             "a shared 2-core machine)")  # fmt: skip
     parser.add_argument("--worker", choices=("ours", "baseline"))
     parser.add_argument("--model-dir", type=Path)
     args = parser.parse_args(argv)
     if args.worker:
+        import torch
+
+        torch.set_num_threads(args.threads)
         run = run_ours if args.worker == "ours" else run_baseline
         print(json.dumps(run(str(args.model_dir), args.steps, args.batch_size, args.rows, args.seed)))
         return 0
@@ -166,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     from mlops.models import build_tiny_model
 
     blas = {name: os.environ.get(name, "unset") for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    print(f"threads {torch_threads()}  {'  '.join(f'{k}={v}' for k, v in blas.items())}", flush=True)
+    print(f"torch threads per side {args.threads}  {'  '.join(f'{k}={v}' for k, v in blas.items())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = [text for row in _rows("train", 10_000) for text in (row.question, row.context, row.answer)]
         model_dir = build_tiny_model(Path(tmp) / "tiny", corpus, seed=args.seed)
@@ -180,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {"steps": args.steps, "batch_size": args.batch_size, "rows": args.rows, "seed": args.seed,
                      "max_seq_length": MAX_SEQ_LENGTH, "lora_r": LORA_R, "lora_alpha": LORA_ALPHA,
                      "lora_dropout": LORA_DROPOUT, "target_modules": list(TARGETS), "pairs": args.pairs},
-        "environment": {"torch_threads": torch_threads(), **blas},
+        "environment": {"torch_threads": args.threads, **blas},
         "baseline": _side_summary(pairs, "baseline"),
         "ours": _side_summary(pairs, "ours"),
         "tokens_per_s_ratio": summary.as_dict(),
@@ -199,12 +205,6 @@ def main(argv: list[str] | None = None) -> int:
     met = summary.median >= GOAL_RATIO and max(memory) <= 1.0
     print(f"goal (>= {GOAL_RATIO}x tokens/s at <= the baseline's peak RSS): {'met' if met else 'NOT met'}")
     return 0 if met else 1
-
-
-def torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,33 @@
+"""score_judge runs a bounded number of (row, metric) cells at once, two-call metrics first, scores in place."""
+
+from __future__ import annotations
+
+import asyncio
+
+from mlops.evaluation.judge_metrics import score_judge
+from mlops.evaluation.metrics import Scorer
+from mlops.evaluation.rows import PredictionRow
+
+ROWS = [PredictionRow(f"q{i}", f"c{i}", f"r{i}", f"a{i}") for i in range(10)]
+
+
+async def test_cells_in_flight_are_bounded_and_scores_land_on_their_row() -> None:
+    running, peak, started = 0, 0, []
+
+    def scorer(name: str, value: float) -> Scorer:
+        async def score(row: PredictionRow) -> float:
+            nonlocal running, peak
+            started.append(name)
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.001)
+            running -= 1
+            return value + int(row.question[1:]) / 100
+
+        return score
+
+    scorers = {"context_precision": scorer("context_precision", 0.1), "faithfulness": scorer("faithfulness", 0.5)}
+    scores = await score_judge(ROWS, scorers, {}, in_flight=3)
+    assert peak == 3
+    assert started[:10] == ["faithfulness"] * 10  # the two-call metric first: no half-empty tail of second calls
+    assert scores[7] == {"context_precision": 0.1 + 0.07, "faithfulness": 0.5 + 0.07}
