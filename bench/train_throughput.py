@@ -4,16 +4,21 @@ Same model (the tiny Mistral-shaped model built from the shipped sample data), s
 (chat-formatted, answer-only labels), same LoRA config, steps, batch size and seed. Each side runs
 in its own subprocess, one after the other, so its peak RSS (``ru_maxrss``) is its own.
 Tokens/s counts real (non-padding) tokens over the whole training call.
-Each side runs ``--repeats`` times, interleaved; the best tokens/s and the highest peak RSS are kept.
-Run: .venv/bin/python -m bench.train_throughput [--steps 30] [--batch-size 8] [--rows 480] [--repeats 2]
+Each pair runs both sides (order alternating); the result is the median of the per-pair ratios with
+its spread and the load (bench.pairs), refused (exit 2) when the spread is too wide; exit 1 when the
+goal (>= 1.5x tokens/s at <= the baseline's peak RSS, every pair) is not met.
+Run: .venv/bin/python -m bench.train_throughput [--steps 30] [--batch-size 8] [--rows 480] [--pairs 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,11 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.pairs import Pair, SpreadTooWide, check_spread, run_pairs, summarize
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "datasets"
 RESULTS = Path(__file__).resolve().parent / "results" / "train_throughput.json"
 LORA_R, LORA_ALPHA, LORA_DROPOUT, TARGETS = 16, 32, 0.05, ("q_proj", "v_proj")
 MAX_SEQ_LENGTH = 256
 LEARNING_RATE = 2e-3
+GOAL_RATIO = 1.5  # issue 17: ours >= 1.5x Trainer+peft tokens/s (median of the pairs)
 
 
 def _rows(split: str, count: int) -> list[Any]:
@@ -115,12 +123,28 @@ def run_baseline(model_dir: str, steps: int, batch_size: int, rows: int, seed: i
 def _side(name: str, model_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.train_throughput", "--worker", name, "--model-dir", str(model_dir),
                "--steps", str(args.steps), "--batch-size", str(args.batch_size), "--rows", str(args.rows),
-               "--seed", str(args.seed)]  # fmt: skip
+               "--seed", str(args.seed), "--threads", str(args.threads)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
     if done.returncode != 0:
         raise RuntimeError(f"{name} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def _print_pair(pair: Pair) -> None:
+    sides = "  ".join(
+        f"{name} {side['tokens_per_s']:6.0f} tok/s {side['peak_rss_mb']:4.0f} MB" for name, side in pair.results.items()
+    )
+    print(f"pair: {sides}  ratio {pair.ratio:.2f}x  load {pair.load_before:.1f} -> {pair.load_after:.1f}", flush=True)
+
+
+def _side_summary(pairs: list[Pair], name: str) -> dict[str, Any]:
+    runs = [pair.results[name] for pair in pairs]
+    return {"tokens_per_s_median": statistics.median(run["tokens_per_s"] for run in runs),
+            "tokens_per_s": [run["tokens_per_s"] for run in runs],
+            "peak_rss_mb_max": max(run["peak_rss_mb"] for run in runs),
+            "real_token_fraction": runs[0]["real_token_fraction"],
+            "final_loss": [run["final_loss"] for run in runs]}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,50 +153,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--rows", type=int, default=480)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeats", type=int, default=2, help="interleaved runs per side (best tokens/s kept)")
+    parser.add_argument("--pairs", type=int, default=5, help="interleaved (baseline, ours) pairs, at least 5")
+    parser.add_argument("--max-iqr", type=float, default=0.15, help="refuse when the ratios' IQR exceeds this share")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads per side (1: two OpenMP threads stall on each other when others load "
+                             "a shared 2-core machine)")  # fmt: skip
     parser.add_argument("--worker", choices=("ours", "baseline"))
     parser.add_argument("--model-dir", type=Path)
     args = parser.parse_args(argv)
     if args.worker:
+        import torch
+
+        torch.set_num_threads(args.threads)
         run = run_ours if args.worker == "ours" else run_baseline
         print(json.dumps(run(str(args.model_dir), args.steps, args.batch_size, args.rows, args.seed)))
         return 0
 
     from mlops.models import build_tiny_model
 
+    blas = {name: os.environ.get(name, "unset") for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    print(f"torch threads per side {args.threads}  {'  '.join(f'{k}={v}' for k, v in blas.items())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = [text for row in _rows("train", 10_000) for text in (row.question, row.context, row.answer)]
         model_dir = build_tiny_model(Path(tmp) / "tiny", corpus, seed=args.seed)
-        runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "ours": []}
-        for _ in range(args.repeats):  # interleaved, so a change in machine load hits both sides
-            for name in runs:
-                runs[name].append(_side(name, model_dir, args))
-    # Best-of-N tokens/s per side (the run least disturbed by other jobs on a shared machine).
-    baseline, ours = (max(runs[name], key=lambda side: side["tokens_per_s"]) for name in ("baseline", "ours"))
-    for name, side in (("baseline", baseline), ("ours", ours)):
-        side["all_tokens_per_s"] = [run["tokens_per_s"] for run in runs[name]]
-        side["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs[name])
+        sides = {name: functools.partial(_side, name, model_dir, args) for name in ("baseline", "ours")}
+        pairs = run_pairs(args.pairs, sides, lambda r: r["ours"]["tokens_per_s"] / r["baseline"]["tokens_per_s"],
+                          on_pair=_print_pair)  # fmt: skip
+    summary = summarize(pairs)
+    memory = [pair.results["ours"]["peak_rss_mb"] / pair.results["baseline"]["peak_rss_mb"] for pair in pairs]
     report = {
         "model": "tiny Mistral-shaped (hidden 256, 4 layers, vocab 2048), fp32, CPU",
         "settings": {"steps": args.steps, "batch_size": args.batch_size, "rows": args.rows, "seed": args.seed,
                      "max_seq_length": MAX_SEQ_LENGTH, "lora_r": LORA_R, "lora_alpha": LORA_ALPHA,
-                     "lora_dropout": LORA_DROPOUT, "target_modules": list(TARGETS)},
-        "baseline": baseline,
-        "ours": ours,
-        "tokens_per_s_ratio": ours["tokens_per_s"] / baseline["tokens_per_s"],
-        "peak_rss_ratio": ours["peak_rss_mb"] / baseline["peak_rss_mb"],
-        "gpu_mfu": "not measured: no GPU lent to this run",
+                     "lora_dropout": LORA_DROPOUT, "target_modules": list(TARGETS), "pairs": args.pairs},
+        "environment": {"torch_threads": args.threads, **blas},
+        "baseline": _side_summary(pairs, "baseline"),
+        "ours": _side_summary(pairs, "ours"),
+        "tokens_per_s_ratio": summary.as_dict(),
+        "peak_rss_ratio_max": max(memory),
+        "pairs": [{"ratio": p.ratio, "load_before": p.load_before, "load_after": p.load_after} for p in pairs],
     }  # fmt: skip
+    print(summary.line("tokens/s ratio"))
+    print(f"peak RSS ratio (ours / baseline, per pair) max {max(memory):.2f}")
+    try:
+        check_spread(summary, args.max_iqr)
+    except SpreadTooWide as refused:
+        print(refused, file=sys.stderr)
+        return 2
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    for name in ("baseline", "ours"):
-        side = report[name]
-        print(
-            f"{name:9s} {side['tokens_per_s']:9.0f} tok/s  peak RSS {side['peak_rss_mb']:7.0f} MB  "
-            f"real tokens {side['real_token_fraction']:.0%}  {side['seconds']:.1f} s  loss {side['final_loss']:.3f}"
-        )
-    print(f"tokens/s ratio {report['tokens_per_s_ratio']:.2f}x  peak RSS ratio {report['peak_rss_ratio']:.2f}")
-    return 0
+    met = summary.median >= GOAL_RATIO and max(memory) <= 1.0
+    print(f"goal (>= {GOAL_RATIO}x tokens/s at <= the baseline's peak RSS): {'met' if met else 'NOT met'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

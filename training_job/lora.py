@@ -15,6 +15,7 @@ from peft import LoraConfig, get_peft_model
 
 from training_job.checkpoint import load_checkpoint, save_checkpoint
 from training_job.data import TrainingInputError
+from training_job.loss import answer_loss
 from training_job.prompts import IGNORE_INDEX, Example
 
 
@@ -65,18 +66,6 @@ def collate(examples: Sequence[Example], pad_id: int) -> dict[str, torch.Tensor]
     positions = (attention.cumsum(-1) - 1).clamp(min=0)
     return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": attention,
             "position_ids": positions}  # fmt: skip
-
-
-def answer_loss(model: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Mean cross-entropy over the answer tokens, computing logits only for the rows' answer tails."""
-    labels = batch["labels"]
-    answered = (labels != IGNORE_INDEX).any(dim=0).nonzero()
-    tail = min(labels.shape[1] - int(answered.min()), labels.shape[1] - 1) if answered.numel() else 1
-    inputs = {key: value for key, value in batch.items() if key != "labels"}
-    # Logits at t predict token t + 1: keep one more than the answer span (skips most of the vocab matmul).
-    logits = model(**inputs, logits_to_keep=tail + 1).logits[:, :-1]
-    targets = labels[:, -tail:]
-    return torch.nn.functional.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX)
 
 
 GROUP_BATCHES = 16  # length-grouped batching: sort within windows of this many batches

@@ -9,8 +9,10 @@ stop), so a changed prompt never reuses a stale verdict.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 
@@ -33,6 +35,7 @@ class JudgeCache:
 
     def __init__(self, shared: SharedJudgeCache | None = None) -> None:
         self._memory: dict[str, Any] = {}
+        self._pending: dict[str, asyncio.Future[Any]] = {}
         self._shared = shared
         self.hits = 0
         self.misses = 0
@@ -51,6 +54,30 @@ class JudgeCache:
         self.hits += found
         self.misses += len(values) - found
         return values
+
+    async def get_or_compute(self, key: str, compute: Callable[[], Awaitable[Any]]) -> tuple[Any, bool]:
+        """(value, whether it was cached): the cached value of key, else compute()'s, stored. Concurrent
+        callers of one key share one compute(): identical cells in flight make one judge call, not several."""
+        value = self._pending.get(key) or await self.get(key)
+        if isinstance(value, asyncio.Future):
+            return await asyncio.shield(value), True
+        if value is not None:
+            return value, True
+        if key in self._pending:  # another caller started it while we read the shared store
+            return await asyncio.shield(self._pending[key]), True
+        future = self._pending[key] = asyncio.get_running_loop().create_future()
+        try:
+            value = await compute()
+            await self.put(key, value)
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: the callers waiting on it, if any, raise it themselves
+            raise
+        else:
+            future.set_result(value)
+        finally:
+            del self._pending[key]
+        return value, False
 
     def peek(self, key: str) -> Any | None:
         """The value already in memory (a sync read for RAGAS' sync callbacks), or None."""

@@ -43,12 +43,8 @@ class JudgeLLM(BaseRagasLLM):
         temp = self.get_temperature(n) if temperature is None else temperature
         request = {"kind": "chat", "prompt": prompt.to_string(), "n": n, "temperature": temp, "stop": stop}
         key = cache_key(self.judge.config.model, request)
-        completions: list[Completion] | None = await self.judge.cache.get(key)
-        if completions is None:
-            completions = await self._complete(prompt, n, temp, stop)
-            await self.judge.cache.put(key, completions)
-        else:
-            self.judge.usage.cache_hits += 1
+        completions, cached = await self.judge.cache.get_or_compute(key, lambda: self._complete(prompt, n, temp, stop))
+        self.judge.usage.cache_hits += cached
         return LLMResult(generations=[[_generation(c) for c in completions]])
 
     async def _complete(

@@ -99,11 +99,17 @@ class _CachedVectors:
         return [self.embed_query(text) for text in texts]
 
 
+SEQUENTIAL_CALLS = {"faithfulness": 2, "answer_relevancy": 2, "answer_correctness": 2}  # calls one after another
+CELLS_PER_SLOT = 4  # cells started per judge call slot: enough ready requests to keep every slot busy
+
+
 async def score_judge(
-    rows: Sequence[PredictionRow], scorers: dict[str, Scorer], errors: dict[str, str]
+    rows: Sequence[PredictionRow], scorers: dict[str, Scorer], errors: dict[str, str], *, in_flight: int = 64
 ) -> list[dict[str, float]]:
     """Judge scores per row (NaN where a metric raised or needs a reference the row lacks; an empty answer
-    scores 0 on answer metrics)."""
+    scores 0 on answer metrics). At most ``in_flight`` (row, metric) cells run at once, longest call chains
+    first: starting every cell at once would build every prompt and query the cache for all of them before
+    the first call goes out, and the two-call metrics would finish in a half-empty tail."""
 
     async def cell(row: PredictionRow, name: str) -> float:
         if name in REFERENCE_METRICS and not row.reference.strip():  # nothing to judge against: no call
@@ -118,5 +124,12 @@ async def score_judge(
         return value if math.isnan(value) else min(1.0, max(0.0, value))
 
     names = list(scorers)
-    values = await asyncio.gather(*(cell(row, name) for row in rows for name in names))
-    return [dict(zip(names, values[i * len(names) : (i + 1) * len(names)], strict=True)) for i in range(len(rows))]
+    cells = sorted(((i, n) for i in range(len(rows)) for n in names), key=lambda c: -SEQUENTIAL_CALLS.get(c[1], 1))
+    pending, values = iter(cells), {}
+
+    async def worker() -> None:
+        for index, name in pending:  # one shared iterator: each cell is taken once
+            values[index, name] = await cell(rows[index], name)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(in_flight, len(cells))))))
+    return [{name: values[i, name] for name in names} for i in range(len(rows))]

@@ -63,8 +63,8 @@ async def call_with_retries(
     counted), retrying transient failures after a backoff spent outside the slot; returns (result, retries)."""
     for attempt in range(policy.max_retries + 1):
         try:
-            async with limit:
-                return await asyncio.wait_for(call(), timeout=policy.timeout_s), attempt
+            async with limit, asyncio.timeout(policy.timeout_s):  # no task per call, as wait_for makes
+                return await call(), attempt
         except Exception as error:
             delay = retry_delay(error, attempt, policy)
             if delay is None or attempt == policy.max_retries:

@@ -62,14 +62,15 @@ async def ascore_rows(
     # Imported here: the scorers pull in ragas, sentence-transformers and torch, which only the scoring job
     # loads; the Function App's fan-in merges and summarises ScoredRows without them.
     from mlops.evaluation.embeddings import load_embeddings
-    from mlops.evaluation.judge_metrics import build_judge_scorers, score_judge
+    from mlops.evaluation.judge_metrics import CELLS_PER_SLOT, build_judge_scorers, score_judge
     from mlops.evaluation.metrics import build_scorers, score_row
 
     scorers = build_scorers(load_embeddings(embeddings_dir), rows)
     errors: dict[str, str] = {}
     samples = [await score_row(row, scorers, errors) for row in rows]
     if judge is not None:
-        judged = await score_judge(rows, build_judge_scorers(judge, judge_metrics), errors)
+        in_flight = CELLS_PER_SLOT * judge.config.max_concurrency
+        judged = await score_judge(rows, build_judge_scorers(judge, judge_metrics), errors, in_flight=in_flight)
         for sample, extra in zip(samples, judged, strict=True):
             sample.update(extra)
     return ScoredRows(
