@@ -6,7 +6,7 @@ import json
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from mlops.evaluation import MetricWeights
 
@@ -63,11 +63,18 @@ class ApprovalRequest(_Body):
     via: Literal["api", "ui"] = "api"
 
 
+def _integral(value: object) -> object:
+    """JSON Schema's integer includes ``1.0``: an integral float is that integer (``1.5`` and ``true`` stay refused)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class RedriveRequest(_Body):
     """Dead-lettered messages of one subscription to re-drive, by sequence number."""
 
     subscription: str = Field(min_length=1, max_length=128)
-    sequence_numbers: list[Annotated[int, Field(ge=0, le=MAX_SEQUENCE_NUMBER)]] = Field(min_length=1, max_length=200)
+    sequence_numbers: list[Annotated[int, BeforeValidator(_integral), Field(ge=0, le=MAX_SEQUENCE_NUMBER)]] = Field(
+        min_length=1, max_length=200
+    )
 
 
 class DatasetRequest(_Body):
