@@ -10,6 +10,7 @@ does the same), so 405 is not this API's contract and the document cannot promis
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -83,4 +84,6 @@ def test_schemathesis_finds_no_failure_in_any_phase(fuzz_target: Api, tmp_path: 
         "--report=junit",
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=BUDGET_S, cwd=tmp_path)
+    print(result.stdout)  # the phases, the links the stateful phase followed, the number of cases
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    assert re.search(r"✅ Stateful", result.stdout), "the stateful phase did not run"
