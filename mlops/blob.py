@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from azure.core import MatchConditions
-from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
+from azure.core.exceptions import AzureError, HttpResponseError, ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobServiceClient
 
 SCHEME = "blob://"
@@ -124,6 +124,10 @@ class BlobStore:
             props = self._blob(uri).get_blob_properties()
         except ResourceNotFoundError:
             raise BlobNotFound(f"no blob at {uri}") from None
+        except HttpResponseError as exc:
+            if exc.status_code == 400:  # the service refuses the name itself (length, characters)
+                raise InvalidBlobUri(f"{uri!r} is not a valid blob name") from None
+            raise BlobError(f"cannot read the properties of {uri}: {exc}") from exc
         except AzureError as exc:
             raise BlobError(f"cannot read the properties of {uri}: {exc}") from exc
         return int(props.size), str(props.etag)

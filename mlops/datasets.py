@@ -6,13 +6,17 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from mlops.blob import BlobNotFound, BlobStore
+from mlops.blob import BlobNotFound, BlobStore, InvalidBlobUri
 
 REQUIRED_FIELDS = ("question", "context", "answer")
 
 
 class InvalidDataset(ValueError):
     """A dataset file is missing or has a malformed row; the message names the file and line."""
+
+
+class MissingDatasetFile(InvalidDataset):
+    """No file at that URI: the request names something that is not there (404, like an unknown dataset)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,9 @@ def check_file(blob: BlobStore, uri: str, max_bytes: int) -> CheckedFile:
     try:
         size, etag = blob.stat(uri)
     except BlobNotFound:
-        raise InvalidDataset(f"{uri} does not exist") from None
+        raise MissingDatasetFile(f"{uri} does not exist") from None
+    except InvalidBlobUri as exc:
+        raise InvalidDataset(str(exc)) from None
     if size > max_bytes:
         raise InvalidDataset(f"{uri} is {size} bytes; the limit is {max_bytes} (DATASET_MAX_MB)")
     try:

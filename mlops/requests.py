@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, TypeVar
+import re
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from mlops.evaluation import MetricWeights
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 DATASETS_PREFIX = "blob://datasets/"
+# Free text reaches PostgreSQL, whose text type cannot hold NUL: refused here (422), never a 500 there.
+TEXT = r"^[^\x00]*$"
+DATASET_NAME = r"^[a-z0-9][a-z0-9_\-]*$"
+# A file of the datasets container by a plain path: no segment that is empty or starts with '.' ('..' climbs
+# out), no query, fragment, backslash or control character. triggers/openapi.json carries the same pattern.
+_SEGMENT = r"[^./?#\\\x00-\x1f][^/?#\\\x00-\x1f]*"
+DATASET_URI = rf"^blob://datasets/(?:{_SEGMENT}/)*{_SEGMENT}\.jsonl$"
+# Sequence numbers are Service Bus longs.
+MAX_SEQUENCE_NUMBER = 2**63 - 1
 
 
 class InvalidRequest(ValueError):
@@ -23,17 +33,20 @@ class InvalidRequest(ValueError):
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Exactly what triggers/openapi.json says: no extra key, no coercion (``"1"`` is not a number, ``false``
+    not an integer) and no silent trimming, so the fuzzed contract test holds the two to each other."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class RunRequest(_Body):
-    model_id: str = Field(min_length=1, max_length=512)
-    dataset: str = Field(min_length=1, max_length=128)
-    experiment_name: str = Field(min_length=1, max_length=256)
+    model_id: str = Field(min_length=1, max_length=512, pattern=TEXT)
+    dataset: str = Field(min_length=1, max_length=128, pattern=TEXT)
+    experiment_name: str = Field(min_length=1, max_length=256, pattern=TEXT)
     task_type: Literal["finetune", "evaluate"]
     # Left out: the gate policy's floor. Below the floor: 422 (mlops.gate decides, not the requester).
     ml_score_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    weight_profile: str | None = Field(default=None, min_length=1, max_length=64)
+    weight_profile: str | None = Field(default=None, min_length=1, max_length=64, pattern=TEXT)
     metric_weights: dict[str, float] | None = None
 
     @field_validator("metric_weights")
@@ -46,7 +59,7 @@ class ApprovalRequest(_Body):
     """A decision; who decides is the signed-in principal, never a field of the body."""
 
     decision: Literal["approve", "reject"]
-    comment: str | None = Field(default=None, max_length=4000)
+    comment: str | None = Field(default=None, max_length=4000, pattern=TEXT)
     via: Literal["api", "ui"] = "api"
 
 
@@ -61,31 +74,38 @@ class RescoreRequest(_Body):
         return MetricWeights.from_mapping(value).as_dict()
 
 
+def _integral(value: object) -> object:
+    """JSON Schema's integer includes ``1.0``: an integral float is that integer (``1.5`` and ``true`` stay refused)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class RedriveRequest(_Body):
     """Dead-lettered messages of one subscription to re-drive, by sequence number."""
 
     subscription: str = Field(min_length=1, max_length=128)
-    sequence_numbers: list[int] = Field(min_length=1, max_length=200)
+    sequence_numbers: list[Annotated[int, BeforeValidator(_integral), Field(ge=0, le=MAX_SEQUENCE_NUMBER)]] = Field(
+        min_length=1, max_length=200
+    )
 
 
 class DatasetRequest(_Body):
-    name: str = Field(min_length=1, max_length=128, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
-    domain: str = Field(min_length=1, max_length=64)
-    description: str = Field(default="", max_length=2000)
-    train_uri: str = Field(max_length=1024, pattern=r"^blob://[^/]+/.+\.jsonl$")
-    eval_uri: str = Field(max_length=1024, pattern=r"^blob://[^/]+/.+\.jsonl$")
+    name: str = Field(min_length=1, max_length=128, pattern=DATASET_NAME)
+    domain: str = Field(min_length=1, max_length=64, pattern=TEXT)
+    description: str = Field(default="", max_length=2000, pattern=TEXT)
+    train_uri: str = Field(max_length=1024)
+    eval_uri: str = Field(max_length=1024)
 
     @field_validator("train_uri", "eval_uri")
     @classmethod
     def _in_datasets_container(cls, uri: str) -> str:
         """Only the datasets container: the app's identity can read model outputs too, a requester must not."""
-        path = uri.removeprefix(DATASETS_PREFIX)
         if not uri.startswith(DATASETS_PREFIX):
             raise ValueError(f"must be a file in the datasets container ({DATASETS_PREFIX}...)")
-        if any(part in ("", ".", "..") for part in path.split("/")) or any(c in path for c in "?#\\"):
-            raise ValueError("must be a plain path: no empty, '.' or '..' segment, no '?', '#' or '\\'")
-        if any(ord(c) < 0x20 for c in path):
-            raise ValueError("must not contain control characters")
+        if not re.fullmatch(DATASET_URI, uri):
+            raise ValueError(
+                "must be a plain path ending in .jsonl: no empty segment or one starting with '.', "
+                "no '?', '#', '\\' or control character"
+            )
         return uri
 
 

@@ -81,9 +81,10 @@ async def confirm_approval(req: func.HttpRequest, client: df.DurableOrchestratio
 
 
 async def _signed_in_approver(req: func.HttpRequest) -> func.HttpResponse | None:
-    """None for a signed-in approver; a browser without a session goes to sign-in, others get 401/403/503."""
+    """None for a signed-in approver; a browser (it accepts HTML) without a session goes to sign-in, other
+    clients get 401 (the document's answer to a missing Authorization header), or 403/503."""
     refused = await refusal(req, APPROVER)
-    if refused is None or refused.status_code != 401 or _wants_json(req):
+    if refused is None or refused.status_code != 401 or "text/html" not in req.headers.get("accept", ""):
         return refused
     back = quote(_path(req), safe="/")
     return func.HttpResponse(

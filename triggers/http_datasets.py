@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -13,11 +14,11 @@ import azure.functions as func
 from mlops.approvals.identity import REQUESTER
 from mlops.blob import BlobError
 from mlops.bootstrap import Services, services
-from mlops.datasets import CheckedFile, InvalidDataset, check_file, preview_rows
-from mlops.requests import DatasetRequest, InvalidRequest, parse_body
+from mlops.datasets import CheckedFile, InvalidDataset, MissingDatasetFile, check_file, preview_rows
+from mlops.requests import DATASET_NAME, DatasetRequest, InvalidRequest, parse_body
 from mlops.store import DatasetRecord
 from triggers.http_identity import signed_in
-from triggers.http_responses import error, invalid, json_response, query_int
+from triggers.http_responses import error, invalid, json_response, query_choice, query_int
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ async def list_datasets(req: func.HttpRequest) -> func.HttpResponse:
 @signed_in(REQUESTER)
 async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
     """201 once both files are validated in Blob (their ETags recorded); 409 if the name exists (never
-    overwritten); 422 naming the bad field (a bad file too, never a 500); 503 when Blob does not answer."""
+    overwritten); 404 naming a file that is not there; 422 naming the bad field (a bad file too, never a 500);
+    503 when Blob does not answer."""
     svc = await services()
     try:
         request = parse_body(DatasetRequest, req.get_body())
@@ -68,6 +70,8 @@ async def register_dataset(req: func.HttpRequest) -> func.HttpResponse:
 async def _check(svc: Services, field: str, uri: str) -> CheckedFile:
     try:
         return await asyncio.to_thread(check_file, svc.blob, uri, svc.settings.dataset_max_bytes)
+    except MissingDatasetFile as exc:  # names what is not there, as an unknown dataset does on POST /runs
+        raise InvalidRequest({field: str(exc)}, status=404) from exc
     except InvalidDataset as exc:
         raise InvalidRequest({field: str(exc)}) from exc
 
@@ -80,16 +84,15 @@ def _exists(name: str) -> func.HttpResponse:
 @signed_in()
 async def preview_dataset(req: func.HttpRequest) -> func.HttpResponse:
     """The first ``limit`` rows (default 5) of the ``split`` (train or eval) file; 404 unknown dataset or file."""
-    split = req.params.get("split") or "train"
     try:
-        if split not in ("train", "eval"):
-            raise InvalidRequest({"split": "must be train or eval"}, status=400)
+        split = query_choice(req, "split", ("train", "eval"), "train")
         limit = query_int(req, "limit", 5, 1, 50)
     except InvalidRequest as exc:
         return invalid(exc)
     svc = await services()
     name = req.route_params.get("name", "")
-    record = await svc.store.get_dataset(name)
+    # A name registration would refuse names no dataset (and never reaches the database: NUL, length).
+    record = await svc.store.get_dataset(name) if re.fullmatch(DATASET_NAME, name) and len(name) <= 128 else None
     if record is None:
         return error(404, "not_found", f"no dataset {name}")
     uri = record.train_uri if split == "train" else record.eval_uri

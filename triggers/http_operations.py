@@ -11,7 +11,7 @@ from mlops.operations.actions import OPERATOR_ROLE
 from mlops.operations.deadletters import SUBSCRIPTIONS
 from mlops.requests import InvalidRequest, RedriveRequest, parse_body
 from triggers.http_identity import caller, signed_in
-from triggers.http_responses import invalid, json_response
+from triggers.http_responses import invalid, json_response, query_choice
 
 bp = df.Blueprint()
 
@@ -27,7 +27,7 @@ def _subscription(name: str | None) -> str | None:
 async def list_dead_letters(req: func.HttpRequest) -> func.HttpResponse:
     """Dead-lettered messages (``?subscription=`` one, else all) with reason and run; 401/403 without the role."""
     try:
-        subscription = _subscription(req.params.get("subscription") or None)
+        subscription = query_choice(req, "subscription", SUBSCRIPTIONS)
     except InvalidRequest as exc:
         return invalid(exc)
     found = await actions.list_dead_letters(await services(), caller(req), subscription)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import azure.functions as func
 
 from mlops.requests import InvalidRequest
+
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
@@ -37,13 +41,22 @@ def parse_run_id(raw: str | None) -> str | None:
 
 
 def query_int(req: func.HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    """``name`` as an integer in [low, high], ``default`` when absent; present but empty (``?offset=``) is a
+    400 like any other non-integer, as the document says."""
     raw = req.params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise InvalidRequest({name: f"must be an integer between {low} and {high}"}, status=400) from exc
-    if not low <= value <= high:
+    # ASCII digits only: int() would also take " 5", "5_0" or "٣", which no client of the document sends.
+    if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
         raise InvalidRequest({name: f"must be an integer between {low} and {high}"}, status=400)
-    return value
+    return int(raw)
+
+
+def query_choice(req: func.HttpRequest, name: str, choices: Sequence[str], default: str | None = None) -> str | None:
+    """``name`` as one of ``choices``, ``default`` when absent; anything else (empty too) is a 400."""
+    raw = req.params.get(name)
+    if raw is None:
+        return default
+    if raw not in choices:
+        raise InvalidRequest({name: f"must be one of {', '.join(choices)}"}, status=400)
+    return raw

@@ -14,7 +14,7 @@ from mlops.bootstrap import services
 from mlops.requests import ApprovalRequest, InvalidRequest, RunRequest, parse_body
 from mlops.store import STATUSES
 from triggers.http_identity import caller, signed_in
-from triggers.http_responses import error, invalid, json_response, parse_run_id, query_int
+from triggers.http_responses import error, invalid, json_response, parse_run_id, query_choice, query_int
 
 bp = df.Blueprint()
 
@@ -43,10 +43,8 @@ async def create_run(req: func.HttpRequest) -> func.HttpResponse:
 @signed_in()
 async def list_runs(req: func.HttpRequest) -> func.HttpResponse:
     """Runs newest first, filtered by ``status``, paged by ``limit``/``offset``."""
-    status = req.params.get("status") or None
     try:
-        if status is not None and status not in STATUSES:
-            raise InvalidRequest({"status": f"must be one of {', '.join(STATUSES)}"}, status=400)
+        status = query_choice(req, "status", STATUSES)
         limit = query_int(req, "limit", 50, 1, 500)
         offset = query_int(req, "offset", 0, 0, 1_000_000)
     except InvalidRequest as exc:

@@ -29,7 +29,9 @@ class TokenError(Exception):
 
 
 class MalformedToken(TokenError):
-    """Not a token at all (bad shape, encoding or claims)."""
+    """Not a token at all (bad shape, encoding or claims): it names no approval link, like an unknown id."""
+
+    status = 404
 
 
 class BadSignature(TokenError):

@@ -70,7 +70,7 @@ def test_datasets_are_listed_and_registered_after_validation(api: Api):
             "eval_uri": rag["eval_uri"],
         },
     )
-    assert missing.status_code == 422 and "train_uri" in missing.json()["fields"]
+    assert missing.status_code == 404 and "train_uri" in missing.json()["fields"]
     created = api.post(
         "/datasets",
         {"name": "rag_copy", "domain": "rag_qa", "train_uri": rag["train_uri"], "eval_uri": rag["eval_uri"]},
