@@ -27,7 +27,7 @@ from tests.fixtures.devhost import run_devhost
 SEED = 14
 CONFIG = """
 [generation]
-max-examples = 15
+max-examples = 10
 database = "none"
 
 [phases.stateful]
