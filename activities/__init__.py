@@ -1,4 +1,8 @@
-"""Activities: one module each, each a small adapter from a typed payload to one domain call."""
+"""Activities: one module each, each a small adapter from a typed payload to one domain call.
+
+Their names (``activities.names``) are exported here for the orchestrator: it calls an activity by the
+constant its registration uses, never by a string of its own.
+"""
 
 from activities import (
     evaluate_model,
@@ -14,6 +18,36 @@ from activities import (
     tag_model,
     training_status,
 )
+from activities.names import (
+    EVALUATE_MODEL,
+    PLAN_EVALUATION,
+    PUBLISH_EVENT,
+    READ_DECISION,
+    RECORD_STATUS,
+    REGISTER_MODEL,
+    SEND_CARD,
+    STAGE_BASE_MODEL,
+    SUBMIT_SCORING,
+    SUBMIT_TRAINING,
+    TAG_MODEL,
+    TRAINING_STATUS,
+)
+
+__all__ = [
+    "BLUEPRINTS",
+    "EVALUATE_MODEL",
+    "PLAN_EVALUATION",
+    "PUBLISH_EVENT",
+    "READ_DECISION",
+    "RECORD_STATUS",
+    "REGISTER_MODEL",
+    "SEND_CARD",
+    "STAGE_BASE_MODEL",
+    "SUBMIT_SCORING",
+    "SUBMIT_TRAINING",
+    "TAG_MODEL",
+    "TRAINING_STATUS",
+]
 
 BLUEPRINTS = [
     module.bp

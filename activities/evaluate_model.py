@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import EVALUATE_MODEL
 from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
@@ -22,6 +23,7 @@ from mlops.tracking import log_evaluation
 bp = df.Blueprint()
 
 
+@bp.function_name(EVALUATE_MODEL)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 @permanent_failures_returned

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import PLAN_EVALUATION
 from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
@@ -20,6 +21,7 @@ from mlops.payloads import EvaluationPlan, PlanRequest, RowRange
 bp = df.Blueprint()
 
 
+@bp.function_name(PLAN_EVALUATION)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 @permanent_failures_returned

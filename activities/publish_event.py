@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import PUBLISH_EVENT
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.events import LifecycleEvent
@@ -15,6 +16,7 @@ from mlops.payloads import PublishRequest
 bp = df.Blueprint()
 
 
+@bp.function_name(PUBLISH_EVENT)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def publish_event(payload: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import READ_DECISION
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import ApprovalDecision, DecisionQuery
@@ -13,6 +14,7 @@ from mlops.payloads import ApprovalDecision, DecisionQuery
 bp = df.Blueprint()
 
 
+@bp.function_name(READ_DECISION)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def read_decision(payload: dict[str, Any]) -> dict[str, Any] | None:

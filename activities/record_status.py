@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import RECORD_STATUS
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import StatusUpdate
@@ -14,6 +15,7 @@ from mlops.store import RunFields
 bp = df.Blueprint()
 
 
+@bp.function_name(RECORD_STATUS)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def record_status(payload: dict[str, Any]) -> None:

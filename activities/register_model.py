@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import REGISTER_MODEL
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import ModelRef, RegisterModelRequest
@@ -15,6 +16,7 @@ from mlops.registry import RUN_STAGE_TAGS
 bp = df.Blueprint()
 
 
+@bp.function_name(REGISTER_MODEL)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def register_model(payload: dict[str, Any]) -> dict[str, Any]:

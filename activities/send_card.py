@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import SEND_CARD
 from mlops import telemetry
 from mlops.approvals.notify import publish_card
 from mlops.bootstrap import services
@@ -15,6 +16,7 @@ from mlops.teams import TeamsWebhook
 bp = df.Blueprint()
 
 
+@bp.function_name(SEND_CARD)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def send_card(payload: dict[str, Any]) -> None:

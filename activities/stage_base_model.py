@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import STAGE_BASE_MODEL
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import LoadModelRequest, PermanentFailure
@@ -15,6 +16,7 @@ from mlops.staging import StagingRefused, needs_job, plan_staging
 bp = df.Blueprint()
 
 
+@bp.function_name(STAGE_BASE_MODEL)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def stage_base_model(payload: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import SUBMIT_SCORING
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import ScoringRequest, TrainingSubmitted
@@ -15,6 +16,7 @@ from mlops.payloads import ScoringRequest, TrainingSubmitted
 bp = df.Blueprint()
 
 
+@bp.function_name(SUBMIT_SCORING)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def submit_scoring(payload: dict[str, Any]) -> dict[str, Any]:

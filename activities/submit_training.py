@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import SUBMIT_TRAINING
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import TrainingRequest, TrainingSubmitted
@@ -14,6 +15,7 @@ from mlops.payloads import TrainingRequest, TrainingSubmitted
 bp = df.Blueprint()
 
 
+@bp.function_name(SUBMIT_TRAINING)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def submit_training(payload: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import TAG_MODEL
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import TagRequest
@@ -16,6 +17,7 @@ from mlops.registry import RegisteredModelVersion
 bp = df.Blueprint()
 
 
+@bp.function_name(TAG_MODEL)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def tag_model(payload: dict[str, Any]) -> None:

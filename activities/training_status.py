@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.names import TRAINING_STATUS
 from mlops import telemetry
 from mlops.bootstrap import services
 from mlops.payloads import TrainingSubmitted
@@ -14,6 +15,7 @@ from mlops.payloads import TrainingSubmitted
 bp = df.Blueprint()
 
 
+@bp.function_name(TRAINING_STATUS)
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def training_status(payload: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities import PUBLISH_EVENT, READ_DECISION, SEND_CARD
 from mlops import events
 from mlops.payloads import (
     ApprovalDecision,
@@ -18,7 +19,7 @@ from mlops.payloads import (
     PublishRequest,
     event_payload,
 )
-from orchestrations.steps import Steps, call, finish, model_facts, record
+from orchestrations.steps import Steps, Verdict, call, finish, model_facts, record
 
 APPROVAL_DECISION = "ApprovalDecision"
 
@@ -32,7 +33,7 @@ def await_approval(
     score = f"MLScore {evaluation.ml_score:.3f} >= threshold {run.ml_score_threshold}"
     yield call(
         context,
-        "publish_event",
+        PUBLISH_EVENT,
         PublishRequest(
             event=events.EVAL_PASSED,
             run_id=run.run_id,
@@ -51,7 +52,7 @@ def await_approval(
         "weights": evaluation.weights,
         "deadline": deadline.isoformat(),
     }
-    yield call(context, "send_card", CardRequest(run_id=run.run_id, kind="approval_requested", facts=facts))
+    yield call(context, SEND_CARD, CardRequest(run_id=run.run_id, kind="approval_requested", facts=facts))
     yield from record(
         context,
         run,
@@ -63,7 +64,7 @@ def await_approval(
     approval = yield from _decision(context, run, facts, deadline)
     if approval is None:
         message = f"no decision within {run.approval_timeout_hours:g} hours"
-        return (yield from finish(context, run, model, "expired", events.EXPIRED, "expired", message))
+        return (yield from finish(context, run, model, "expired", message))
     note = f"{approval.decision}d by {approval.approver}" + (f": {approval.comment}" if approval.comment else "")
     decided = {
         "decided_by": approval.approver,
@@ -71,9 +72,8 @@ def await_approval(
         "via": approval.via,
         "comment": approval.comment,
     }
-    if approval.decision == "approve":
-        return (yield from finish(context, run, model, "go_prod", events.GO_PROD, "go_prod", note, decided))
-    return (yield from finish(context, run, model, "rejected", events.REJECTED, "rejected", note, decided))
+    verdict: Verdict = "approved" if approval.decision == "approve" else "rejected"
+    return (yield from finish(context, run, model, verdict, note, decided))
 
 
 def _decision(
@@ -98,12 +98,12 @@ def _decision(
             if reminder is None:
                 return None
             reminder = None
-            yield call(context, "send_card", CardRequest(run_id=run.run_id, kind="approval_reminder", facts=facts))
+            yield call(context, SEND_CARD, CardRequest(run_id=run.run_id, kind="approval_reminder", facts=facts))
             continue
         timer.cancel()
         if _signal(decided.result) is None:
             continue
-        recorded = yield call(context, "read_decision", DecisionQuery(run_id=run.run_id))
+        recorded = yield call(context, READ_DECISION, DecisionQuery(run_id=run.run_id))
         if recorded is not None:
             return ApprovalDecision.model_validate(recorded)
 

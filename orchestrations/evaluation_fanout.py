@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import azure.durable_functions as df
 
+from activities import EVALUATE_MODEL, PLAN_EVALUATION, SUBMIT_SCORING
 from mlops.evaluation.batches import batch_uri
 from mlops.payloads import (
     BatchScores,
@@ -20,27 +21,18 @@ from mlops.payloads import (
     ScoringRequest,
     TrainingSubmitted,
 )
-from orchestrations.steps import Steps, call, checked
+from orchestrations.steps import Steps, call_as
 from orchestrations.training_wait import await_job
 
 
 def evaluate(context: df.DurableOrchestrationContext, run: PipelineInput, predictions_uri: str) -> Steps:
     """Score the predictions in batches and return the fan-in's outcome (MLScore, passed)."""
-    plan = EvaluationPlan.model_validate(
-        checked(
-            (
-                yield call(
-                    context,
-                    "plan_evaluation",
-                    PlanRequest(run_id=run.run_id, predictions_uri=predictions_uri, metric_weights=run.metric_weights),
-                )
-            )
-        )
-    )
+    planning = PlanRequest(run_id=run.run_id, predictions_uri=predictions_uri, metric_weights=run.metric_weights)
+    plan = yield from call_as(context, PLAN_EVALUATION, planning, EvaluationPlan)
     scoring = ScoringRequest(
         run_id=run.run_id, predictions_uri=predictions_uri, batches=plan.batches, judge_metrics=plan.judge_metrics
     )
-    job = TrainingSubmitted.model_validate((yield call(context, "submit_scoring", scoring)))
+    job = yield from call_as(context, SUBMIT_SCORING, scoring, TrainingSubmitted)
     yield from await_job(context, run, "score", job)
     request = EvaluationRequest(
         run_id=run.run_id,
@@ -50,4 +42,4 @@ def evaluate(context: df.DurableOrchestrationContext, run: PipelineInput, predic
         ml_score_threshold=run.ml_score_threshold,
         batches=[BatchScores(uri=batch_uri(predictions_uri, r.start, r.stop), rows=r) for r in plan.batches],
     )
-    return EvaluationOutcome.model_validate(checked((yield call(context, "evaluate_model", request))))
+    return (yield from call_as(context, EVALUATE_MODEL, request, EvaluationOutcome))

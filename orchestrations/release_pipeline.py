@@ -7,25 +7,31 @@ mirrored in the custom status. Any stage failure ends the run ``failed`` with it
 
 from __future__ import annotations
 
+import logging
+
 import azure.durable_functions as df
 
+from activities import PUBLISH_EVENT, RECORD_STATUS, REGISTER_MODEL, SEND_CARD, STAGE_BASE_MODEL
 from mlops import events
 from mlops.payloads import (
     CardRequest,
     LoadModelRequest,
     ModelRef,
+    Payload,
     PipelineInput,
     PublishRequest,
     RegisterModelRequest,
     StagingPlan,
     StatusUpdate,
+    TrainingOutcome,
     TrainingSubmitted,
 )
 from orchestrations.approval_wait import await_approval
 from orchestrations.evaluation_fanout import evaluate
-from orchestrations.steps import Steps, call, checked, failure_reason, finish, record
+from orchestrations.steps import Steps, call, call_as, failure_reason, finish, record
 from orchestrations.training_wait import await_job, run_job
 
+log = logging.getLogger(__name__)
 bp = df.Blueprint()
 
 
@@ -43,105 +49,97 @@ def release_pipeline(context: df.DurableOrchestrationContext) -> Steps:
 
 
 def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> Steps:
-    model: ModelRef
+    """The spec's sequence: the decision it ends with (``go_prod``, ``rejected`` or ``expired``)."""
     yield from record(context, run, "loading", f"loading base model {run.model_id}")
     base = yield from _load_base_model(context, run)
-    model = base
     if run.task_type == "finetune":
-        yield from record(
-            context,
-            run,
-            "training",
-            "LoRA fine-tuning submitted",
-            base_model_uri=base.uri,
-            registered_model=base.to_json(),
-        )
-        outcome = yield from run_job(context, run, "finetune", base.uri)
-        model = ModelRef.model_validate(
-            (
-                yield call(
-                    context,
-                    "register_model",
-                    RegisterModelRequest(
-                        run_id=run.run_id,
-                        name=f"{base.name}-ft",
-                        source_uri=outcome.model_uri or "",
-                        tags={
-                            "lifecycle": "finetuned",
-                            "validation": "pending",
-                            "run_id": run.run_id,
-                            "base_model": f"{base.name}/{base.version}",
-                        },
-                    ),
-                )
-            )
-        )
-        yield from record(
-            context,
-            run,
-            "evaluating",
-            "evaluating the fine-tuned model",
-            finetuned_model_uri=model.uri,
-            registered_model=model.to_json(),
-        )
+        model, outcome = yield from _train(context, run, base)
     else:
-        yield from record(
-            context,
-            run,
-            "evaluating",
-            "generating answers with the base model",
-            base_model_uri=base.uri,
-            registered_model=base.to_json(),
-        )
-        outcome = yield from run_job(context, run, "generate", base.uri)
+        model, outcome = yield from _generate_answers(context, run, base)
     evaluation = yield from evaluate(context, run, outcome.predictions_uri or "")
     if not evaluation.passed:
-        return (
-            yield from finish(
-                context,
-                run,
-                model,
-                "rejected",
-                events.EVAL_REJECTED,
-                "rejected",
-                evaluation.reason or f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}",
-                ml_score=evaluation.ml_score,
-            )
-        )
+        message = evaluation.reason or f"MLScore {evaluation.ml_score:.3f} < threshold {run.ml_score_threshold}"
+        return (yield from finish(context, run, model, "below_threshold", message, ml_score=evaluation.ml_score))
     return (yield from await_approval(context, run, model, evaluation))
 
 
 def _load_base_model(context: df.DurableOrchestrationContext, run: PipelineInput) -> Steps:
     """Stage the base model in Blob (a job, unless it is there already) and register it (``lifecycle=new``)."""
     request = LoadModelRequest(run_id=run.run_id, model_id=run.model_id)
-    plan = StagingPlan.model_validate(checked((yield call(context, "stage_base_model", request))))
+    plan = yield from call_as(context, STAGE_BASE_MODEL, request, StagingPlan)
     if plan.job_name is not None:
         yield from await_job(context, run, "stage", TrainingSubmitted(job_name=plan.job_name))
     tags = {"lifecycle": "new", "run_id": run.run_id, "source": run.model_id}
-    registered = yield call(
-        context,
-        "register_model",
-        RegisterModelRequest(run_id=run.run_id, name=plan.name, source_uri=plan.uri, tags=tags),
+    register = RegisterModelRequest(run_id=run.run_id, name=plan.name, source_uri=plan.uri, tags=tags)
+    return (yield from call_as(context, REGISTER_MODEL, register, ModelRef))
+
+
+def _train(context: df.DurableOrchestrationContext, run: PipelineInput, base: ModelRef) -> Steps:
+    """Fine-tune the base model (a job) and register the result (``lifecycle=finetuned``); the model to
+    evaluate and the job's outcome."""
+    yield from record(
+        context, run, "training", "LoRA fine-tuning submitted", base_model_uri=base.uri, registered_model=base.to_json()
     )
-    return ModelRef.model_validate(registered)
+    outcome: TrainingOutcome = yield from run_job(context, run, "finetune", base.uri)
+    tags = {
+        "lifecycle": "finetuned",
+        "validation": "pending",
+        "run_id": run.run_id,
+        "base_model": f"{base.name}/{base.version}",
+    }
+    register = RegisterModelRequest(
+        run_id=run.run_id, name=f"{base.name}-ft", source_uri=outcome.model_uri or "", tags=tags
+    )
+    model = yield from call_as(context, REGISTER_MODEL, register, ModelRef)
+    yield from record(
+        context,
+        run,
+        "evaluating",
+        "evaluating the fine-tuned model",
+        finetuned_model_uri=model.uri,
+        registered_model=model.to_json(),
+    )
+    return model, outcome
+
+
+def _generate_answers(context: df.DurableOrchestrationContext, run: PipelineInput, base: ModelRef) -> Steps:
+    """Generate the eval set's answers with the base model (a job); the model to evaluate and the outcome."""
+    yield from record(
+        context,
+        run,
+        "evaluating",
+        "generating answers with the base model",
+        base_model_uri=base.uri,
+        registered_model=base.to_json(),
+    )
+    outcome: TrainingOutcome = yield from run_job(context, run, "generate", base.uri)
+    return base, outcome
 
 
 def _fail(context: df.DurableOrchestrationContext, run: PipelineInput, reason: str) -> Steps:
-    """Record the failure; each step is attempted even if an earlier one fails, so the run never hangs."""
+    """Record the failure; each step is attempted even if an earlier one fails (and logged), so the run never
+    hangs without a status."""
     context.set_custom_status({"status": "failed", "message": reason, "version": context.version})
-    steps = [
+    steps: list[tuple[str, Payload]] = [
         (
-            "record_status",
+            RECORD_STATUS,
             StatusUpdate(run_id=run.run_id, status="failed", message=reason, fields={"failure_reason": reason}),
         ),
         (
-            "publish_event",
+            PUBLISH_EVENT,
             PublishRequest(event=events.FAILED, run_id=run.run_id, task_type=run.task_type, payload={"reason": reason}),
         ),
-        ("send_card", CardRequest(run_id=run.run_id, kind="failed", facts={"reason": reason})),
+        (SEND_CARD, CardRequest(run_id=run.run_id, kind="failed", facts={"reason": reason})),
     ]
-    for name, payload in steps:
+    for activity, payload in steps:
         try:
-            yield call(context, name, payload)
-        except Exception:
-            continue
+            yield call(context, activity, payload)
+        except Exception as exc:  # the next step still runs: a failed run with no card beats a hung one
+            if not context.is_replaying:
+                log.error(
+                    "run %s failed (%s) and %s could not record it: %s",
+                    run.run_id,
+                    reason,
+                    activity,
+                    failure_reason(exc),
+                )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import azure.durable_functions as df
 
+from activities import SUBMIT_TRAINING, TRAINING_STATUS
 from mlops.payloads import (
     JobKind,
     JobMode,
@@ -18,7 +19,7 @@ from mlops.payloads import (
 )
 from mlops.training.azureml_events import job_outcome
 from mlops.training.backends import JobStatus
-from orchestrations.steps import StageFailed, Steps, call
+from orchestrations.steps import StageFailed, Steps, call_as
 
 TRAINING_COMPLETED = "TrainingCompleted"
 STAGING_COMPLETED = "StagingCompleted"
@@ -45,7 +46,7 @@ def run_job(context: df.DurableOrchestrationContext, run: PipelineInput, mode: J
         max_steps=run.training_max_steps,
         model_id=run.model_id,
     )
-    submitted = TrainingSubmitted.model_validate((yield call(context, "submit_training", request)))
+    submitted = yield from call_as(context, SUBMIT_TRAINING, request, TrainingSubmitted)
     outcome = yield from await_job(context, run, mode, submitted)
     if not outcome.predictions_uri or (mode == "finetune" and not outcome.model_uri):
         raise StageFailed("training job reported success without its outputs")
@@ -85,7 +86,7 @@ def _await_completion(
             return TrainingOutcome.model_validate(event_payload(completed.result))
         if context.current_utc_datetime >= deadline:
             raise StageFailed(f"{JOB_LABELS[kind]} job did not complete within {run.training_timeout_minutes} minutes")
-        status = JobStatus.model_validate((yield call(context, "training_status", job)))
+        status = yield from call_as(context, TRAINING_STATUS, job, JobStatus)
         if status.state in ("completed", "failed"):  # the completion event was lost
             return job_outcome(run.run_id, kind, (status.reason or "job failed") if status.state == "failed" else None)
 

@@ -147,7 +147,11 @@ def wait_until(
 def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., Any]:
     """Start the real function app on devhost (virtual clock) over the stack; same state dir on restart;
     keyword arguments are extra app settings."""
-    state = tmp_path / "devhost"
+    return devhost_starter(stack_env, tmp_path / "devhost")
+
+
+def devhost_starter(stack_env: dict[str, str], state: Path) -> Callable[..., Any]:
+    """What ``devhost_factory`` returns, for a fixture of any scope: ``state`` is the devhost's state dir."""
     port, broker_port = free_port(), free_port()
 
     origin = f"http://127.0.0.1:{port}"

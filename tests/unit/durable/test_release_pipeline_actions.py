@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
-import azure.durable_functions as df
 from azure.durable_functions.models.actions import ActionType
 
 from devhost.durable import history
-from devhost.durable.actions import Action, flatten
-from mlops.payloads import ModelRef, PermanentFailure, PipelineInput
-from orchestrations import release_pipeline
-from tests.devhost.durable.replay import START, HistoryBuilder, handlers, replay
-
-app = df.DFApp()
-app.register_functions(release_pipeline.bp)
-HANDLER = handlers(app)["release_pipeline"]
-
-RUN = PipelineInput(
-    run_id="r1", model_id="org/model", dataset="rag_qa", train_uri="blob://datasets/t.jsonl",
-    eval_uri="blob://datasets/e.jsonl", experiment_name="exp", task_type="finetune", ml_score_threshold=0.7,
-    metric_weights={"exact_match": 1.0}, training_timeout_minutes=60, approval_timeout_hours=72,
-)  # fmt: skip
-
-
-def scheduled(state: dict) -> list[Action]:
-    """The activity calls of an episode (a retried call is wrapped in a compound action under schema V3)."""
-    return [a for a in flatten(state["actions"]) if a.name is not None]
-
-
-def _builder() -> HistoryBuilder:
-    return HistoryBuilder("release_pipeline", json.dumps(RUN.to_json()))
+from mlops.payloads import PermanentFailure
+from tests.devhost.durable.replay import START, HistoryBuilder, replay
+from tests.unit.durable.pipeline_history import (
+    HANDLER,
+    PLAN,
+    PREDICTIONS,
+    RUN,
+    STAGED,
+    generated,
+    scheduled,
+    started,
+)
 
 
 def test_the_first_episode_records_loading_with_retry_and_sets_the_custom_status():
-    state = replay(HANDLER, _builder())
+    state = replay(HANDLER, started())
     [action] = scheduled(state)
     assert (action.kind, action.name) == (ActionType.CALL_ACTIVITY_WITH_RETRY, "record_status")
     assert action.retry is not None and action.retry.max_attempts == 6
@@ -44,7 +33,7 @@ def test_the_first_episode_records_loading_with_retry_and_sets_the_custom_status
 
 
 def test_after_loading_is_recorded_the_base_model_is_staged():
-    builder = _builder().episode(history.task_completed(START, 0, "null"))
+    builder = started().episode(history.task_completed(START, 0, "null"))
     names = [a.name for a in scheduled(replay(HANDLER, builder))]
     assert names == ["record_status", "stage_base_model"]
 
@@ -52,7 +41,7 @@ def test_after_loading_is_recorded_the_base_model_is_staged():
 def test_a_staging_failure_after_its_retries_ends_the_run_failed_with_the_reason():
     failure = "Activity function 'stage_base_model' failed: no such model"
     retry_at = START + timedelta(seconds=4)
-    builder = _builder().episode(history.task_completed(START, 0, "null"))
+    builder = started().episode(history.task_completed(START, 0, "null"))
     for attempt_id in (1, 3, 5, 7, 9, 11):  # each failed attempt is followed by a retry timer (id + 1)
         builder.episode(history.task_failed(START, attempt_id, failure, ""))
         builder.episode(history.timer_fired(retry_at, attempt_id + 1, retry_at))
@@ -64,19 +53,16 @@ def test_a_staging_failure_after_its_retries_ends_the_run_failed_with_the_reason
 
 def test_a_model_id_that_cannot_be_staged_fails_the_run_at_once_with_its_reason():
     reason = "cannot fetch base model 'blob://model-outputs/x': no config.json under that blob path"
-    builder = _builder().episode(history.task_completed(START, 0, "null"))
+    builder = started().episode(history.task_completed(START, 0, "null"))
     refused = json.dumps(PermanentFailure(permanent_failure=reason).to_json())
     state = replay(HANDLER, builder.episode(history.task_completed(START, 1, refused)))
     assert state["customStatus"] == {"status": "failed", "message": reason, "version": ""}
     assert [a.name for a in scheduled(state)].count("stage_base_model") == 1
 
 
-STAGED = {"name": "model", "uri": "blob://model-outputs/base/model-1234abcd"}
-
-
 def _staging_job() -> HistoryBuilder:
     """Loading recorded, then stage_base_model submitted a staging job (ids: 2 is the status-poll timer)."""
-    builder = _builder().episode(history.task_completed(START, 0, "null"))
+    builder = started().episode(history.task_completed(START, 0, "null"))
     return builder.episode(history.task_completed(START, 1, json.dumps({**STAGED, "job_name": "local-stage-r1"})))
 
 
@@ -106,23 +92,9 @@ def test_a_training_completion_is_not_taken_for_the_staging_jobs():
     assert "register_model" not in [a.name for a in scheduled(replay(HANDLER, builder))]
 
 
-PREDICTIONS = "blob://model-outputs/runs/r1/predictions.jsonl"
-BASE = ModelRef(name="model", version="1", uri="blob://model-outputs/base/model")
-
-
 def _at_evaluation() -> HistoryBuilder:
-    """An evaluate-type run up to its generated answers: loading, staged already, registered, evaluating,
-    submit, job done."""
-    run = RUN.model_copy(update={"task_type": "evaluate"})
-    builder = HistoryBuilder("release_pipeline", json.dumps(run.to_json()))
-    results = ("null", json.dumps(STAGED), json.dumps(BASE.to_json()), "null", json.dumps({"job_name": "j1"}))
-    for task_id, result in enumerate(results):
-        builder.episode(history.task_completed(START, task_id, result))
-    done = {"succeeded": True, "predictions_uri": PREDICTIONS}  # ids: 5 is the status-poll timer
-    return builder.episode(history.event_raised(START, "TrainingCompleted", json.dumps(done)))
-
-
-PLAN = {"batches": [{"start": 0, "stop": 2}, {"start": 2, "stop": 4}, {"start": 4, "stop": 5}], "judge_metrics": []}
+    """An evaluate-type run up to its generated answers (ids: 5 was the status-poll timer)."""
+    return generated(RUN.model_copy(update={"task_type": "evaluate"}))
 
 
 def _scoring() -> HistoryBuilder:
@@ -175,3 +147,20 @@ def test_a_permanent_failure_fails_the_run_at_once_with_its_reason_and_no_retry(
     assert state["customStatus"] == {"status": "failed", "message": reason, "version": ""}
     assert [a.name for a in scheduled(state)].count("plan_evaluation") == 1
     assert json.loads(scheduled(state)[-1].input or "")["status"] == "failed"
+
+
+def test_a_failure_that_cannot_be_recorded_is_logged_and_the_failed_event_still_goes_out(caplog):
+    reason = "cannot fetch base model 'blob://model-outputs/x': no config.json under that blob path"
+    refused = json.dumps(PermanentFailure(permanent_failure=reason).to_json())
+    builder = started().episode(history.task_completed(START, 0, "null"))
+    builder.episode(history.task_completed(START, 1, refused))
+    retry_at = START + timedelta(seconds=4)
+    for attempt_id in (2, 4, 6, 8, 10, 12):  # record_status('failed') fails every attempt (retry timer: id + 1)
+        builder.episode(history.task_failed(START, attempt_id, "database down", ""))
+        builder.episode(history.timer_fired(retry_at, attempt_id + 1, retry_at))
+    with caplog.at_level(logging.ERROR, logger="orchestrations.release_pipeline"):
+        state = replay(HANDLER, builder)
+    assert scheduled(state)[-1].name == "publish_event"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"run r1 failed ({reason}) and record_status could not record it: database down"
+    ]
