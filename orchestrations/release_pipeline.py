@@ -21,6 +21,7 @@ from mlops.payloads import (
     StatusUpdate,
     TrainingSubmitted,
 )
+from mlops.registry import finetuned_name
 from orchestrations.approval_wait import await_approval
 from orchestrations.evaluation_fanout import evaluate
 from orchestrations.steps import Steps, call, checked, failure_reason, finish, record
@@ -64,7 +65,7 @@ def _run_stages(context: df.DurableOrchestrationContext, run: PipelineInput) -> 
                     "register_model",
                     RegisterModelRequest(
                         run_id=run.run_id,
-                        name=f"{base.name}-ft",
+                        name=finetuned_name(base.name),
                         source_uri=outcome.model_uri or "",
                         tags={
                             "lifecycle": "finetuned",
