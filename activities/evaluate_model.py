@@ -11,7 +11,7 @@ from activities.names import EVALUATE_MODEL
 from activities.permanent import permanent_failures_returned
 from mlops import telemetry
 from mlops.bootstrap import services
-from mlops.champion import comparison_for, eval_set
+from mlops.champion import comparison_for, eval_set, record_champion_scores
 from mlops.evaluation import EvaluationFailed, read_predictions
 from mlops.evaluation.report import build_report, report_json, report_markdown
 from mlops.evaluation.run import decision_rows, summarise_for_run
@@ -46,6 +46,11 @@ async def evaluate_model(payload: dict[str, Any]) -> dict[str, Any]:
         if run is None:
             raise EvaluationFailed(f"run {request.run_id} is not in the run store")
         evals = await eval_set(svc, run)
+        scored = await record_champion_scores(
+            svc, request.run_id, request.predictions_uri, [b.rows for b in request.batches], result.weights
+        )
+        if scored:
+            await svc.store.append_event(request.run_id, "event", scored, {}, dedupe_key="champion:scored")
         comparison = await comparison_for(svc, run, samples, result.weights, evals)
         await svc.store.save_comparison(request.run_id, evals.sha256, comparison)
         await svc.store.append_event(

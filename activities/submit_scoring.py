@@ -11,6 +11,7 @@ import azure.durable_functions as df
 from activities.names import SUBMIT_SCORING
 from mlops import telemetry
 from mlops.bootstrap import services
+from mlops.champion import champion_predictions
 from mlops.payloads import ScoringRequest, TrainingSubmitted
 
 bp = df.Blueprint()
@@ -20,9 +21,13 @@ bp = df.Blueprint()
 @bp.activity_trigger(input_name="payload")
 @telemetry.traced_activity
 async def submit_scoring(payload: dict[str, Any]) -> dict[str, Any]:
-    """Start the scoring job on the configured backend (idempotent per run) and record its name."""
+    """Start the scoring job on the configured backend (idempotent per run) and record its name; the job also
+    scores the champion's answers when the generation job wrote them."""
     request = ScoringRequest.model_validate(payload)
     svc = await services()
+    answers = champion_predictions(request.predictions_uri)
+    if await asyncio.to_thread(svc.blob.exists, answers):  # the generation job answered with the champion too
+        request = request.model_copy(update={"champion_predictions_uri": answers})
     job_name = await asyncio.to_thread(svc.training.score, request)
     await svc.store.append_event(
         request.run_id,

@@ -57,21 +57,36 @@ def build_scoring_job(
     settings: Mapping[str, str],
     code: Path,
     compute: str = CPU_COMPUTE,
+    champion_predictions_uri: str | None = None,
 ) -> Command:
-    """The command job scoring ``batches`` of the predictions; JobSpecError without a batch."""
+    """The command job scoring ``batches`` of the predictions (and of the champion's answers, when given,
+    into the ``evaluation-batches`` folder beside them); JobSpecError without a batch."""
     if not batches:
         raise JobSpecError("a scoring job needs at least one row range")
     scores = datastore_uri(predictions_uri).rsplit("/", 1)[0] + "/evaluation-batches/"
     args = " ".join(f"--batch {start}:{stop}" for start, stop in batches)
     args += "".join(f" --judge-metric {name}" for name in judge_metrics)
+    inputs = {"predictions": Input(type="uri_file", path=datastore_uri(predictions_uri), mode="download")}
+    outputs = {"scores": Output(type="uri_folder", path=scores, mode="rw_mount")}
+    script = (
+        "python -u -m evaluation_job.score --predictions ${{inputs.predictions}} "
+        f"--output-dir ${{{{outputs.scores}}}} {args}"
+    )
+    if champion_predictions_uri:
+        theirs = datastore_uri(champion_predictions_uri)
+        inputs["champion_predictions"] = Input(type="uri_file", path=theirs, mode="download")
+        outputs["champion_scores"] = Output(
+            type="uri_folder", path=theirs.rsplit("/", 1)[0] + "/evaluation-batches/", mode="rw_mount"
+        )
+        script += (
+            " && python -u -m evaluation_job.score --predictions ${{inputs.champion_predictions}} "
+            f"--output-dir ${{{{outputs.champion_scores}}}} {args}"
+        )
     job = command(
         code=str(code),
-        command=(
-            "python -u -m evaluation_job.score --predictions ${{inputs.predictions}} "
-            f"--output-dir ${{{{outputs.scores}}}} {args}"
-        ),
-        inputs={"predictions": Input(type="uri_file", path=datastore_uri(predictions_uri), mode="download")},
-        outputs={"scores": Output(type="uri_folder", path=scores, mode="rw_mount")},
+        command=script,
+        inputs=inputs,
+        outputs=outputs,
         environment=environment,
         environment_variables={name: settings[name] for name in PASSED_SETTINGS if settings.get(name)},
         compute=compute,

@@ -96,6 +96,7 @@ class TrainingRequest(Payload):
     experiment_name: str
     max_steps: int | None = None
     model_id: str | None = None  # the run's model id, for the job's tags
+    champion_model_uri: str | None = None  # also answer the eval set with the champion (no scores on it yet)
 
 
 class TrainingSubmitted(Payload):
@@ -148,6 +149,7 @@ class ScoringRequest(Payload):
     predictions_uri: str
     batches: list[RowRange]
     judge_metrics: list[str]
+    champion_predictions_uri: str | None = None  # the champion's answers to score with the same batches
 
 
 class BatchScores(Payload):

@@ -36,6 +36,11 @@ class RegisteredModelVersion:
     version: str
 
 
+def finetuned_name(base_name: str) -> str:
+    """The registered-model name of the models fine-tuned from ``base_name`` (their champion is its own)."""
+    return f"{base_name}-ft"
+
+
 def model_name(model_id: str) -> str:
     """The registered-model name for a model id.
 

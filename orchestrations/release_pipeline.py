@@ -26,6 +26,7 @@ from mlops.payloads import (
     TrainingOutcome,
     TrainingSubmitted,
 )
+from mlops.registry import finetuned_name
 from orchestrations.approval_wait import await_approval
 from orchestrations.evaluation_fanout import evaluate
 from orchestrations.steps import Steps, call, call_as, failure_reason, finish, record
@@ -88,7 +89,7 @@ def _train(context: df.DurableOrchestrationContext, run: PipelineInput, base: Mo
         "base_model": f"{base.name}/{base.version}",
     }
     register = RegisterModelRequest(
-        run_id=run.run_id, name=f"{base.name}-ft", source_uri=outcome.model_uri or "", tags=tags
+        run_id=run.run_id, name=finetuned_name(base.name), source_uri=outcome.model_uri or "", tags=tags
     )
     model = yield from call_as(context, REGISTER_MODEL, register, ModelRef)
     yield from record(

@@ -39,6 +39,7 @@ class JobConfig:
     resume: bool
     run_id: str
     experiment_name: str
+    champion_model_dir: Path | None = None  # also answer the eval set with this model (OUTPUT/champion/)
 
     def params(self) -> dict[str, Any]:
         """Flat, string-friendly parameters for MLflow."""
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue from OUTPUT/checkpoint when it holds one")
     p.add_argument("--run-id", default="local")
     p.add_argument("--experiment-name", default="mlops-training")
+    p.add_argument("--champion-model-dir", type=Path, help="also write the champion's answers to OUTPUT/champion/")
     return p
 
 

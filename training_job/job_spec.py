@@ -47,6 +47,7 @@ class JobSpec:
     experiment_name: str
     max_steps: int | None = None
     compute: str = DEFAULT_COMPUTE
+    champion_model_uri: str | None = None  # also answer the eval set with the champion (OUTPUT/champion/)
 
 
 def job_name(run_id: str, mode: str) -> str:
@@ -85,6 +86,11 @@ def build_job(spec: JobSpec, environment: Environment | str | None) -> Command:
             raise JobSpecError("a finetune job needs a train dataset")
         inputs["train_data"] = Input(type="uri_file", path=datastore_uri(spec.train_uri), mode="download")
         args += " --train-file ${{inputs.train_data}}"
+    if spec.champion_model_uri:
+        inputs["champion_model"] = Input(
+            type="uri_folder", path=datastore_uri(spec.champion_model_uri), mode="ro_mount"
+        )
+        args += " --champion-model-dir ${{inputs.champion_model}}"
     steps = f" --max-steps {spec.max_steps}" if spec.max_steps is not None else ""
     output = f"azureml://datastores/{DATASTORES['model-outputs']}/paths/runs/{spec.run_id}/"
     job = command(

@@ -17,6 +17,7 @@ import random
 import resource
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -32,13 +33,14 @@ from training_job.prompts import encode_example
 FINETUNED_DIR = "finetuned"
 ADAPTER_DIR = "adapter"
 PREDICTIONS_FILE = "predictions.jsonl"
+CHAMPION_DIR = "champion"  # the champion's answers, when asked for (mlops.champion reads them there)
 METRICS_FILE = "metrics.json"
 CHECKPOINT_DIR = "checkpoint"
 
 
-def _load(config: JobConfig) -> tuple[Any, Any]:
-    tokenizer = AutoTokenizer.from_pretrained(config.base_model_dir)
-    model: Any = AutoModelForCausalLM.from_pretrained(config.base_model_dir, dtype=torch.float32)
+def _load(model_dir: Path) -> tuple[Any, Any]:
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model: Any = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
     if torch.cuda.is_available():  # fp32 master weights; the loop autocasts to bf16/fp16 there
         model = model.to(torch.device("cuda"))
     if tokenizer.pad_token_id is None:
@@ -88,13 +90,26 @@ def _finetune(config: JobConfig, model: Any, tokenizer: Any, rows: Sequence[QARo
     return merged, metrics
 
 
+def _answer_as_champion(config: JobConfig, model_dir: Path, rows: Sequence[QARow]) -> float:
+    """The champion's answers to the same eval rows, with the same generation settings, to
+    OUTPUT/champion/predictions.jsonl (it has no scores on this eval set yet); return the seconds it took."""
+    model, tokenizer = _load(model_dir)
+    generated = generate_answers(
+        model, tokenizer, rows, max_length=config.max_seq_length,
+        max_new_tokens=config.max_new_tokens, batch_size=config.generation_batch_size,
+    )  # fmt: skip
+    (config.output_dir / CHAMPION_DIR).mkdir(parents=True, exist_ok=True)
+    write_jsonl(config.output_dir / CHAMPION_DIR / PREDICTIONS_FILE, generated.rows)
+    return generated.seconds
+
+
 def run(config: JobConfig) -> dict[str, float]:
     """Execute the job described by ``config`` and return its final metrics."""
     eval_rows = load_rows(config.eval_file, "eval")
     # Bad datasets fail before the (slow) model load; parse_config requires --train-file for finetune.
     train_rows = load_rows(config.train_file, "train") if config.mode == "finetune" and config.train_file else []
     torch.manual_seed(config.seed)
-    model, tokenizer = _load(config)
+    model, tokenizer = _load(config.base_model_dir)
     with tracking.tracked_run(config.output_dir, config.experiment_name, config.run_id, config.params()):
         metrics: dict[str, float] = {}
         examples = [encode_example(tokenizer, row, config.max_seq_length) for row in eval_rows]
@@ -110,6 +125,10 @@ def run(config: JobConfig) -> dict[str, float]:
         )  # fmt: skip
         write_jsonl(config.output_dir / PREDICTIONS_FILE, generated.rows)
         metrics.update(generation_seconds=generated.seconds)
+        if config.champion_model_dir is not None:
+            del model
+            seconds = _answer_as_champion(config, config.champion_model_dir, eval_rows)
+            metrics.update(champion_generation_seconds=seconds)
         tracking.log_metrics(metrics)
     (config.output_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     return metrics

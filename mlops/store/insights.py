@@ -120,6 +120,36 @@ class InsightQueries:
         )
         return [SampleScore(**dict(row)) for row in rows]
 
+    async def save_champion_samples(
+        self, name: str, version: str, eval_sha256: str, samples: Sequence[SampleScore], scored_by: str
+    ) -> None:
+        """Record a model version's per-sample scores on an eval set version (replacing any before)."""
+        rows = [
+            (name, version, eval_sha256, s.idx, s.question, s.reference, s.response, dict(s.scores), s.score)
+            for s in samples
+        ]
+        key = (name, version, eval_sha256)
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "DELETE FROM champion_samples WHERE model_name = $1 AND model_version = $2 AND eval_sha256 = $3", *key
+            )
+            await conn.executemany(
+                "INSERT INTO champion_samples (model_name, model_version, eval_sha256, idx, question, reference,"
+                " response, scores, score, scored_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                [(*row, run_uuid(scored_by)) for row in rows],
+            )
+
+    async def champion_samples(self, name: str, version: str, eval_sha256: str) -> list[SampleScore]:
+        """A model version's per-sample scores on an eval set version, in eval-set order (empty: never scored)."""
+        rows = await self._pool.fetch(
+            "SELECT idx, question, reference, response, scores, score FROM champion_samples"
+            " WHERE model_name = $1 AND model_version = $2 AND eval_sha256 = $3 ORDER BY idx",
+            name,
+            version,
+            eval_sha256,
+        )
+        return [SampleScore(**dict(row)) for row in rows]
+
     async def save_comparison(self, run_id: str, eval_sha256: str, comparison: dict[str, Any]) -> None:
         """Record the eval set version the run was scored on and its comparison against the champion."""
         done = await self._pool.execute(

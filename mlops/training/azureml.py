@@ -62,6 +62,7 @@ class AzureMLTrainingBackend:
             experiment_name=request.experiment_name,
             max_steps=request.max_steps,
             compute=self._compute,
+            champion_model_uri=request.champion_model_uri,
         )
         return self._create(build_job(spec, training_environment()))
 
@@ -80,6 +81,7 @@ class AzureMLTrainingBackend:
             job = build_scoring_job(
                 request.run_id, request.predictions_uri, batches, request.judge_metrics, evaluation_environment(),
                 dict(self._app_settings), code_snapshot(Path(tmp)),
+                champion_predictions_uri=request.champion_predictions_uri,
             )  # fmt: skip
             return self._create(job)  # the snapshot is uploaded (or found by its hash) here
 

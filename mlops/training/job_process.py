@@ -31,8 +31,11 @@ def code_root() -> Path:
     return Path(spec.origin).resolve().parent.parent
 
 
-def job_command(request: TrainingRequest, base: Path, train: Path, evaluation: Path, out: Path) -> list[str]:
-    """The job's command line, exactly the training job contract."""
+def job_command(
+    request: TrainingRequest, base: Path, train: Path, evaluation: Path, out: Path, champion: Path | None = None
+) -> list[str]:
+    """The job's command line, exactly the training job contract (``champion``: the champion's weights, whose
+    answers the job also writes)."""
     command = [
         sys.executable, "-u", "-m", "training_job.train",
         "--base-model-dir", str(base), "--train-file", str(train), "--eval-file", str(evaluation),
@@ -41,14 +44,22 @@ def job_command(request: TrainingRequest, base: Path, train: Path, evaluation: P
     ]  # fmt: skip
     if request.max_steps is not None:
         command += ["--max-steps", str(request.max_steps)]
+    if champion is not None:
+        command += ["--champion-model-dir", str(champion)]
     return command
 
 
 def run_training_job(
-    request: TrainingRequest, base: Path, train: Path, evaluation: Path, out: Path, log_file: Path
+    request: TrainingRequest,
+    base: Path,
+    train: Path,
+    evaluation: Path,
+    out: Path,
+    log_file: Path,
+    champion: Path | None = None,
 ) -> dict[str, float]:
     """Run the job to completion, copying its output to stdout and ``log_file``; return OUT/metrics.json."""
-    run_process(job_command(request, base, train, evaluation, out), log_file)
+    run_process(job_command(request, base, train, evaluation, out, champion), log_file)
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     return {str(key): float(value) for key, value in metrics.items()}
 

@@ -3,7 +3,7 @@ Blob, run the job's own entry point as a process, upload its outputs, publish on
 
     python -m mlops.training.job_runner stage --run-id ID --model-id ID --target blob://model-outputs/base/<slug>
     python -m mlops.training.job_runner score --run-id ID --predictions blob://.../predictions.jsonl
-        --batch START:STOP [...] [--judge-metric NAME ...]
+        --batch START:STOP [...] [--judge-metric NAME ...] [--champion-predictions blob://.../predictions.jsonl]
 
 Environment as the training runner's (BLOB_CONNECTION_STRING, ServiceBusConnection, SERVICEBUS_TOPIC), plus
 what the job reads (HF_TOKEN; the app's settings for scoring). Exit 0 once the outcome event is published.
@@ -44,21 +44,23 @@ def stage(run_id: str, model_id: str, target: str, blob: BlobStore, work: Path) 
 
 def score(
     run_id: str, predictions_uri: str, batches: Sequence[tuple[int, int]], judge_metrics: Sequence[str],
-    blob: BlobStore, work: Path,
+    blob: BlobStore, work: Path, champion_predictions_uri: str | None = None,
 ) -> LifecycleEvent:  # fmt: skip
-    """Score the predictions' row ranges, each to its blob beside them; the event says how it went."""
+    """Score the predictions' row ranges (and the champion's answers', when given), each to its blob beside
+    them; the event says how it went."""
     try:
-        predictions = blob.download_file(predictions_uri, work / "predictions.jsonl")
-        out = work / "scores"
-        command = [
-            sys.executable, "-u", "-m", "evaluation_job.score", "--predictions", str(predictions),
-            "--output-dir", str(out),
-        ]  # fmt: skip
-        command += [arg for start, stop in batches for arg in ("--batch", f"{start}:{stop}")]
-        command += [arg for name in judge_metrics for arg in ("--judge-metric", name)]
-        run_process(command, work / "score.log")
-        for start, stop in batches:
-            blob.upload_file(out / batch_file(start, stop), batch_uri(predictions_uri, start, stop))
+        for n, uri in enumerate(u for u in (predictions_uri, champion_predictions_uri) if u):
+            predictions = blob.download_file(uri, work / f"{n}" / "predictions.jsonl")
+            out = work / f"{n}" / "scores"
+            command = [
+                sys.executable, "-u", "-m", "evaluation_job.score", "--predictions", str(predictions),
+                "--output-dir", str(out),
+            ]  # fmt: skip
+            command += [arg for start, stop in batches for arg in ("--batch", f"{start}:{stop}")]
+            command += [arg for name in judge_metrics for arg in ("--judge-metric", name)]
+            run_process(command, work / f"score-{n}.log")
+            for start, stop in batches:
+                blob.upload_file(out / batch_file(start, stop), batch_uri(uri, start, stop))
     except Exception as exc:  # the job's boundary: every failure becomes a failed event
         return _failed(events.SCORING_FAILED, run_id, exc)
     return LifecycleEvent(events.SCORING_DONE, run_id, {"predictions_uri": predictions_uri})
@@ -87,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     scoring.add_argument("--predictions", required=True)
     scoring.add_argument("--batch", type=_range, action="append", required=True, dest="batches")
     scoring.add_argument("--judge-metric", action="append", default=[], dest="judge_metrics")
+    scoring.add_argument("--champion-predictions")
     return parser
 
 
@@ -100,7 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.job == "stage":
             event = stage(args.run_id, args.model_id, args.target, blob, Path(tmp))
         else:
-            event = score(args.run_id, args.predictions, args.batches, args.judge_metrics, blob, Path(tmp))
+            event = score(
+                args.run_id, args.predictions, args.batches, args.judge_metrics, blob, Path(tmp),
+                args.champion_predictions,
+            )  # fmt: skip
     return report(publisher, event)
 
 

@@ -30,6 +30,8 @@ def runner_command(job: TrainingRequest) -> list[str]:
     ]  # fmt: skip
     if job.max_steps is not None:
         command += ["--max-steps", str(job.max_steps)]
+    if job.champion_model_uri is not None:
+        command += ["--champion-model", job.champion_model_uri]
     return command
 
 
@@ -51,6 +53,8 @@ def scoring_command(job: ScoringRequest) -> list[str]:
         command += ["--batch", f"{rows.start}:{rows.stop}"]
     for name in job.judge_metrics:
         command += ["--judge-metric", name]
+    if job.champion_predictions_uri is not None:
+        command += ["--champion-predictions", job.champion_predictions_uri]
     return command
 
 

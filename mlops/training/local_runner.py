@@ -2,7 +2,7 @@
 
     python -m mlops.training.local_runner --run-id ID --base-model blob://model-outputs/base/<slug>
         --dataset-train blob://datasets/train/x.jsonl --dataset-eval blob://datasets/eval/x.jsonl
-        --mode finetune|generate [--max-steps N] [--experiment-name NAME]
+        --mode finetune|generate [--max-steps N] [--experiment-name NAME] [--champion-model blob://...]
 
 Environment: BLOB_CONNECTION_STRING, ServiceBusConnection, SERVICEBUS_TOPIC (default mlops-events),
 MLFLOW_TRACKING_URI (passed on to the job). Exit 0 once the outcome event (done or failed) is published.
@@ -27,6 +27,7 @@ from mlops.training.job_process import JobFailed, run_training_job
 from mlops.training.publish import PublishError, publish_with_retry
 
 RUNS_PREFIX = "blob://model-outputs/runs"
+CHAMPION_ANSWERS = "champion/predictions.jsonl"  # written when the request names the champion's weights
 TASK_TYPES = {"finetune": "finetune", "generate": "evaluate"}
 log = logging.getLogger("mlops.training.local_runner")
 
@@ -40,8 +41,10 @@ def execute(request: TrainingRequest, blob: BlobStore, work_dir: Path) -> Lifecy
         base = blob.download_dir(request.base_model_uri, work_dir / "base")
         train = blob.download_file(request.train_uri, work_dir / "data" / "train.jsonl")
         evaluation = blob.download_file(request.eval_uri, work_dir / "data" / "eval.jsonl")
+        champion_uri = request.champion_model_uri
+        champion = blob.download_dir(champion_uri, work_dir / "champion") if champion_uri else None
         try:
-            metrics = run_training_job(request, base, train, evaluation, work_dir / "out", log_file)
+            metrics = run_training_job(request, base, train, evaluation, work_dir / "out", log_file, champion)
         finally:
             if log_file.is_file():
                 blob.upload_file(log_file, f"{out_uri}/train.log")
@@ -49,6 +52,8 @@ def execute(request: TrainingRequest, blob: BlobStore, work_dir: Path) -> Lifecy
         if request.mode == "finetune":
             model_uri = blob.upload_dir(work_dir / "out" / "finetuned", f"{out_uri}/finetuned")
         predictions = blob.upload_file(work_dir / "out" / "predictions.jsonl", f"{out_uri}/predictions.jsonl")
+        if champion is not None:
+            blob.upload_file(work_dir / "out" / CHAMPION_ANSWERS, f"{out_uri}/{CHAMPION_ANSWERS}")
     except Exception as exc:  # the job's boundary: every failure becomes a run.training_failed event
         reason = exc.reason if isinstance(exc, JobFailed) else f"{type(exc).__name__}: {exc}"
         log.error("run %s failed: %s", request.run_id, reason)
@@ -66,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--mode", choices=("finetune", "generate"), default="finetune")
     parser.add_argument("--max-steps", type=int)
     parser.add_argument("--experiment-name", default="mlops-training")
+    parser.add_argument("--champion-model", dest="champion_model_uri", help="also answer with the champion")
     return parser
 
 

@@ -19,6 +19,7 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
         )
         assert [t["tablename"] for t in tables] == [
+            "champion_samples",
             "datasets",
             "judge_cache",
             "operator_actions",

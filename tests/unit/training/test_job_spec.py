@@ -102,3 +102,11 @@ def test_only_known_blob_containers_map_to_datastores() -> None:
     assert datastore_uri("blob://datasets/eval/x.jsonl") == "azureml://datastores/mlops_data/paths/eval/x.jsonl"
     with pytest.raises(JobSpecError, match="containers"):
         datastore_uri("blob://other/x.jsonl")
+
+
+def test_a_job_asked_for_the_champions_answers_mounts_its_weights(tmp_path: Path) -> None:
+    champion = "blob://model-outputs/base/tiny-v1"
+    doc = dumped(tmp_path, JobSpec(**{**SPEC.__dict__, "champion_model_uri": champion}))
+    assert doc["inputs"]["champion_model"]["path"] == "azureml://datastores/model_outputs/paths/base/tiny-v1"
+    assert "--champion-model-dir ${{inputs.champion_model}}" in doc["command"]
+    assert "champion_model" not in dumped(tmp_path, SPEC)["inputs"]

@@ -107,3 +107,16 @@ def test_scoring_submits_the_job_to_the_workspace(rest: FakeAzureML, backend: Az
     assert (put.method, put.path) == ("PUT", f"{WS}/jobs/mlops-score-run-7")
     assert put.body["properties"]["environmentVariables"] == {"DATABASE_URL": "postgresql://db/mlops"}  # type: ignore[index]
     assert put.body["properties"]["environmentId"].startswith(f"{WS}/environments/mlops-evaluation/versions/")  # type: ignore[index]
+
+
+def test_the_champions_answers_are_scored_with_the_same_batches_into_their_own_folder(tmp_path: Path) -> None:
+    theirs = "blob://model-outputs/runs/run-7/champion/predictions.jsonl"
+    job = build_scoring_job(
+        "run-7", PREDICTIONS, [(0, 50)], [], "mlops-evaluation:1", {}, code_snapshot(tmp_path / "code"),
+        champion_predictions_uri=theirs,
+    )  # fmt: skip
+    doc = _dump(job, tmp_path)
+    champion = "azureml://datastores/model_outputs/paths/runs/run-7/champion/"
+    assert doc["inputs"]["champion_predictions"]["path"] == f"{champion}predictions.jsonl"
+    assert doc["outputs"]["champion_scores"]["path"] == f"{champion}evaluation-batches/"
+    assert doc["command"].count("--batch 0:50") == 2 and "${{outputs.champion_scores}}" in doc["command"]
