@@ -13,6 +13,7 @@ from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
 from mlops.requests import InvalidRequest, RunRequest
 from mlops.store import NewRun, RunRecord, VoteRecord
+from mlops.training.node_queue import QueuePlace
 
 
 class UnknownDataset(LookupError):
@@ -107,8 +108,16 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
         },
         orchestration=orchestration,
         gate_policy=run.gate_policy,
+        queue=_queue(svc.training.queued(run_id)),
     )
     return view
+
+
+def _queue(place: QueuePlace | None) -> dict[str, Any] | None:
+    """A job waiting for a node shows ``queued`` with its place, as Azure ML shows a job Queued."""
+    if place is None:
+        return None
+    return {"state": "queued", "job": place.job_name, "place": place.place, "of": place.waiting, "nodes": place.nodes}
 
 
 def _public_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,10 @@ class Settings:
     public_base_url: str
     # Azure: the PostgreSQL server accepts only Entra tokens; DATABASE_URL names the identity, no password.
     database_entra_auth: bool = False
+    # The connection budget (docs/capacity.md): each process opens one pool of at most this many connections,
+    # and behind PgBouncer in transaction mode asyncpg may not keep server-side prepared statements.
+    database_pool_size: int = 5
+    database_pgbouncer: bool = False
     # Approvals from Teams (Key Vault references in Azure): empty webhook = delivery disabled;
     # no signing keys = cards carry no Approve/Reject links.
     teams_webhook_url: str | None = None
@@ -64,6 +68,8 @@ class Settings:
     judge_max_retries: int = 5
     judge_price_input_per_mtok: float = 0.1
     judge_price_output_per_mtok: float = 0.3
+    judge_requests_per_minute: int = 1000
+    judge_tokens_per_minute: int = 200_000
     eval_max_nan_fraction: float = 0.2
     eval_batch_size: int = 50  # rows per scoring activity of the evaluation's fan-out
     dataset_max_bytes: int = 64 * 1024 * 1024  # DATASET_MAX_MB: a dataset file larger is refused (422)
@@ -86,6 +92,8 @@ class Settings:
         return cls(
             database_url=_required(values, "DATABASE_URL"),
             database_entra_auth=_flag(values, "DATABASE_ENTRA_AUTH"),
+            database_pool_size=_positive_int(values, "DATABASE_POOL_SIZE", 5),
+            database_pgbouncer=_flag(values, "DATABASE_PGBOUNCER"),
             blob_connection_string=blob_cs,
             blob_account_url=blob_url,
             servicebus_connection=values.get("ServiceBusConnection") or None,
@@ -221,6 +229,8 @@ class _JudgeValues(TypedDict):
     judge_max_retries: int
     judge_price_input_per_mtok: float
     judge_price_output_per_mtok: float
+    judge_requests_per_minute: int
+    judge_tokens_per_minute: int
     eval_max_nan_fraction: float
 
 
@@ -243,6 +253,8 @@ def _judge_settings(values: Mapping[str, str]) -> _JudgeValues:
         "judge_max_retries": _positive_int(values, "JUDGE_MAX_RETRIES", 5),
         "judge_price_input_per_mtok": _non_negative_float(values, "JUDGE_PRICE_INPUT_PER_MTOK", 0.1),
         "judge_price_output_per_mtok": _non_negative_float(values, "JUDGE_PRICE_OUTPUT_PER_MTOK", 0.3),
+        "judge_requests_per_minute": _positive_int(values, "JUDGE_REQUESTS_PER_MINUTE", 1000),
+        "judge_tokens_per_minute": _positive_int(values, "JUDGE_TOKENS_PER_MINUTE", 200_000),
         "eval_max_nan_fraction": nan_fraction,
     }
 

@@ -17,6 +17,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from evaluation_job.job_spec import build_scoring_job, code_snapshot, evaluation_environment
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.backends import JobState, JobStatus
+from mlops.training.node_queue import QueuePlace
 from training_job.job_spec import (
     DEFAULT_COMPUTE,
     JobSpec,
@@ -99,3 +100,7 @@ class AzureMLTrainingBackend:
         state: JobState = _STATES.get(raw, "unknown" if raw in _UNKNOWN else "running")
         reason = f"Azure ML job {job_name} {raw.lower()}" if state == "failed" else None
         return JobStatus(job_name=job_name, state=state, reason=reason)
+
+    def queued(self, run_id: str) -> QueuePlace | None:
+        # Azure ML shows a job beyond maxNodeCount as Queued (its status) but no place in its queue.
+        return None

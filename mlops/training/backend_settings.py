@@ -4,6 +4,8 @@ TRAINING_BACKEND   local (default: the detached local runner) | azureml (command
 AZUREML_SUBSCRIPTION_ID, AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE   required with azureml
 AZUREML_COMPUTE    the GPU cluster (default gpu-training-cluster)
 TRAINING_POLL_MINUTES   how often the orchestrator asks the job's status if no event came (default 15)
+JOB_MAX_NODES      local jobs that run at once, the rest queue (default 1: one job already keeps two cores
+                   busy, see docs/capacity.md); the twin of the Azure ML cluster's maxNodeCount (gpuMaxNodes)
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 BACKENDS = ("local", "azureml")
 AZUREML_REQUIRED = ("AZUREML_SUBSCRIPTION_ID", "AZUREML_RESOURCE_GROUP", "AZUREML_WORKSPACE")
 DEFAULT_COMPUTE = "gpu-training-cluster"
+DEFAULT_MAX_NODES = 1
 
 
 class TrainingSettingsError(ValueError):
@@ -28,6 +31,7 @@ class TrainingSettings:
     workspace: str | None = None
     compute: str = DEFAULT_COMPUTE
     poll_minutes: int = 15
+    max_nodes: int = DEFAULT_MAX_NODES
 
     @classmethod
     def from_env(cls, values: Mapping[str, str]) -> TrainingSettings:
@@ -43,6 +47,9 @@ class TrainingSettings:
         raw_poll = values.get("TRAINING_POLL_MINUTES") or "15"
         if not raw_poll.isdigit() or int(raw_poll) <= 0:
             raise TrainingSettingsError(f"setting TRAINING_POLL_MINUTES must be a positive integer, got {raw_poll!r}")
+        raw_nodes = values.get("JOB_MAX_NODES") or str(DEFAULT_MAX_NODES)
+        if not raw_nodes.isdigit() or int(raw_nodes) <= 0:
+            raise TrainingSettingsError(f"setting JOB_MAX_NODES must be a positive integer, got {raw_nodes!r}")
         return cls(
             backend=backend,
             subscription_id=values.get("AZUREML_SUBSCRIPTION_ID") or None,
@@ -50,4 +57,5 @@ class TrainingSettings:
             workspace=values.get("AZUREML_WORKSPACE") or None,
             compute=values.get("AZUREML_COMPUTE") or DEFAULT_COMPUTE,
             poll_minutes=int(raw_poll),
+            max_nodes=int(raw_nodes),
         )

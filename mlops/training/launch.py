@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
+from mlops.training.backend_settings import DEFAULT_MAX_NODES
 from mlops.training.job_process import code_root
+from mlops.training.node_queue import new_ticket, pid_alive
 
 DEFAULT_MODEL_CACHE = ".stack/models"
 
@@ -57,25 +59,35 @@ def scoring_command(job: ScoringRequest) -> list[str]:
     return command
 
 
-def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path | None = None) -> str:
+def launch_local_training(
+    job: TrainingRequest, *, model_cache_dir: Path | None = None, nodes: int = DEFAULT_MAX_NODES
+) -> str:
     """Spawn the training runner detached; see launch_detached."""
-    return launch_detached(job_name(job), job.run_id, runner_command(job), model_cache_dir=model_cache_dir)
+    command = runner_command(job)
+    return launch_detached(job_name(job), job.run_id, command, model_cache_dir=model_cache_dir, nodes=nodes)
 
 
-def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_dir: Path | None = None) -> str:
-    """Spawn a runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; return ``name``.
+def launch_detached(
+    name: str, run_id: str, command: list[str], *, model_cache_dir: Path | None = None, nodes: int = DEFAULT_MAX_NODES
+) -> str:
+    """Queue a runner for one of ``nodes`` local nodes (mlops.training.node_queue) in its own session (it
+    outlives the caller), logging to jobs/<run_id>.log; return ``name``.
 
-    Idempotent while the job runs: a re-run of the submit activity (at-least-once delivery) finds the
-    live process through its pid file and starts nothing.
+    Idempotent while the job waits or runs: a re-run of the submit activity (at-least-once delivery)
+    finds the live process through its pid file and starts nothing.
     """
     directory = jobs_dir(model_cache_dir)
     directory.mkdir(parents=True, exist_ok=True)
     pid_file = directory / f"{name}.pid"
     if _alive(pid_file):
         return name
+    queued = [
+        sys.executable, "-m", "mlops.training.node_queue", "--jobs-dir", str(directory), "--nodes", str(nodes),
+        "--ticket", new_ticket(directory, name), "--", *command,
+    ]  # fmt: skip
     with (directory / f"{run_id}.log").open("ab") as log_file:
         process = subprocess.Popen(
-            command,
+            queued,
             cwd=code_root(),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
@@ -89,8 +101,6 @@ def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_d
 def _alive(pid_file: Path) -> bool:
     try:
         pid = int(pid_file.read_text())
-        os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+    except (FileNotFoundError, ValueError):
         return False
-    status = Path(f"/proc/{pid}/status")  # an exited child nobody reaped yet is a zombie, not a live job
-    return not status.exists() or "State:\tZ" not in status.read_text()
+    return pid_alive(pid)
