@@ -24,7 +24,10 @@ def test_azureml_names_each_missing_setting() -> None:
         TrainingSettings.from_env({"TRAINING_BACKEND": "azureml", "AZUREML_SUBSCRIPTION_ID": "sub"})
 
 
-@pytest.mark.parametrize(("name", "value"), [("TRAINING_BACKEND", "k8s"), ("TRAINING_POLL_MINUTES", "0")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TRAINING_BACKEND", "k8s"), ("TRAINING_POLL_MINUTES", "0"), ("JOB_MAX_NODES", "0"), ("JOB_MAX_NODES", "two")],
+)
 def test_bad_values_are_refused_by_name(name: str, value: str) -> None:
     with pytest.raises(TrainingSettingsError, match=name):
         TrainingSettings.from_env({name: value})
@@ -35,3 +38,8 @@ def test_polls_per_job_are_bounded(timeout: int, poll: int) -> None:
     interval = poll_interval(timeout, poll)
     assert interval >= timedelta(minutes=poll)
     assert timedelta(minutes=timeout) / interval <= MAX_STATUS_POLLS
+
+
+def test_job_nodes_default_to_one_and_follow_their_setting() -> None:
+    assert TrainingSettings.from_env({}).max_nodes == 1
+    assert TrainingSettings.from_env({"JOB_MAX_NODES": "3"}).max_nodes == 3
