@@ -9,11 +9,11 @@ from mlops import events
 from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
 from mlops.gate import PolicyViolation
+from mlops.node_queue import QueuePlace
 from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
 from mlops.requests import InvalidRequest, RunRequest
 from mlops.store import NewRun, RunRecord, VoteRecord
-from mlops.training.node_queue import QueuePlace
 
 
 class UnknownDataset(LookupError):

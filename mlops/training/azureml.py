@@ -15,9 +15,9 @@ from azure.ai.ml.entities import Command
 from azure.core.exceptions import ResourceNotFoundError
 
 from evaluation_job.job_spec import build_scoring_job, code_snapshot, evaluation_environment
+from mlops.node_queue import QueuePlace
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.backends import JobState, JobStatus
-from mlops.training.node_queue import QueuePlace
 from training_job.job_spec import (
     DEFAULT_COMPUTE,
     JobSpec,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Protocol
 
+from mlops.node_queue import QueuePlace, place_of
 from mlops.payloads import Payload, ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.backend_settings import DEFAULT_MAX_NODES
 from mlops.training.launch import (
@@ -20,7 +21,6 @@ from mlops.training.launch import (
     scoring_command,
     staging_command,
 )
-from mlops.training.node_queue import QueuePlace, place_of
 
 JobState = Literal["running", "completed", "failed", "unknown"]
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mlops.node_queue import new_ticket, pid_alive
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.backend_settings import DEFAULT_MAX_NODES
 from mlops.training.job_process import code_root
-from mlops.training.node_queue import new_ticket, pid_alive
 
 DEFAULT_MODEL_CACHE = ".stack/models"
 
@@ -70,7 +70,7 @@ def launch_local_training(
 def launch_detached(
     name: str, run_id: str, command: list[str], *, model_cache_dir: Path | None = None, nodes: int = DEFAULT_MAX_NODES
 ) -> str:
-    """Queue a runner for one of ``nodes`` local nodes (mlops.training.node_queue) in its own session (it
+    """Queue a runner for one of ``nodes`` local nodes (mlops.node_queue) in its own session (it
     outlives the caller), logging to jobs/<run_id>.log; return ``name``.
 
     Idempotent while the job waits or runs: a re-run of the submit activity (at-least-once delivery)
@@ -82,7 +82,7 @@ def launch_detached(
     if _alive(pid_file):
         return name
     queued = [
-        sys.executable, "-m", "mlops.training.node_queue", "--jobs-dir", str(directory), "--nodes", str(nodes),
+        sys.executable, "-m", "mlops.node_queue", "--jobs-dir", str(directory), "--nodes", str(nodes),
         "--ticket", new_ticket(directory, name), "--", *command,
     ]  # fmt: skip
     with (directory / f"{run_id}.log").open("ab") as log_file:

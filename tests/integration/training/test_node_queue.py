@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 from devstack.processes import wait_until
+from mlops.node_queue import new_ticket, place_of, waiting
 from mlops.training.backends import LocalTrainingBackend
 from mlops.training.launch import jobs_dir, launch_detached
-from mlops.training.node_queue import new_ticket, place_of, waiting
 
 JOB = (
     "import sys, time; trace, name, seconds = sys.argv[1:]\n"

@@ -4,7 +4,7 @@ Azure ML queues a job beyond its cluster's ``maxNodeCount``; locally every job i
 the queue lives in the runner's state dir (``jobs/queue``: one ticket file per waiting job, named so that
 the names sort in submission order; ``jobs/nodes``: one lock file per node). A job is submitted as
 
-    python -m mlops.training.node_queue --jobs-dir DIR --nodes N --ticket TICKET -- COMMAND...
+    python -m mlops.node_queue --jobs-dir DIR --nodes N --ticket TICKET -- COMMAND...
 
 which waits (cheaply: nothing heavy is imported) until its ticket is among the first free nodes' worth,
 holds a node's lock and becomes COMMAND (exec: the lock goes with it and is freed when the job exits,
@@ -116,7 +116,7 @@ def wait_for_node(jobs_dir: Path, nodes: int, ticket: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Wait for a node, then become the job's command."""
-    parser = argparse.ArgumentParser(prog="python -m mlops.training.node_queue", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m mlops.node_queue", description=__doc__)
     parser.add_argument("--jobs-dir", type=Path, required=True)
     parser.add_argument("--nodes", type=int, required=True)
     parser.add_argument("--ticket", required=True)
