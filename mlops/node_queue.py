@@ -2,7 +2,7 @@
 
 Azure ML queues a job beyond its cluster's ``maxNodeCount``; locally every job is a detached process, so
 the queue lives in the runner's state dir (``jobs/queue``: one ticket file per waiting job, named so that
-the names sort in submission order; ``jobs/nodes``: one lock file per node). A job is submitted as
+the names sort in turn order, see new_ticket; ``jobs/nodes``: one lock file per node). A job is submitted as
 
     python -m mlops.node_queue --jobs-dir DIR --nodes N --ticket TICKET -- COMMAND...
 
@@ -36,11 +36,18 @@ class QueuePlace:
     nodes: int
 
 
-def new_ticket(jobs_dir: Path, name: str) -> str:
-    """Put ``name`` at the end of the queue; returns its ticket (the file name in ``jobs/queue``)."""
-    queue = jobs_dir / "queue"
+def new_ticket(jobs_dir: Path, name: str, run_id: str) -> str:
+    """Put ``name`` in the queue; returns its ticket (the file name in ``jobs/queue``). Tickets sort by
+    their run's first submission, then their own: a run's next job goes before younger runs' jobs, so
+    runs finish in the order they came (the first no longer waits for the last, as a FIFO of jobs would)."""
+    queue, runs = jobs_dir / "queue", jobs_dir / "runs"
     queue.mkdir(parents=True, exist_ok=True)
-    ticket = f"{time.time_ns():020d}-{name}"
+    runs.mkdir(parents=True, exist_ok=True)
+    now = time.time_ns()
+    first = runs / run_id
+    if not first.exists():
+        first.write_text(str(now))
+    ticket = f"{int(first.read_text()):020d}-{now:020d}-{name}"
     (queue / ticket).write_text("")
     return ticket
 
@@ -78,7 +85,7 @@ def place_of(jobs_dir: Path, run_id: str, nodes: int) -> QueuePlace | None:
     """The place of ``run_id``'s waiting job (as Azure ML shows a job Queued), None when none waits."""
     tickets = waiting(jobs_dir)
     for index, ticket in enumerate(tickets):
-        name = ticket.split("-", 1)[1]
+        name = ticket.split("-", 2)[2]
         if name.endswith(f"-{run_id}"):
             return QueuePlace(job_name=name, place=index + 1, waiting=len(tickets), nodes=nodes)
     return None

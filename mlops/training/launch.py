@@ -83,7 +83,7 @@ def launch_detached(
         return name
     queued = [
         sys.executable, "-m", "mlops.node_queue", "--jobs-dir", str(directory), "--nodes", str(nodes),
-        "--ticket", new_ticket(directory, name), "--", *command,
+        "--ticket", new_ticket(directory, name, run_id), "--", *command,
     ]  # fmt: skip
     with (directory / f"{run_id}.log").open("ab") as log_file:
         process = subprocess.Popen(

@@ -67,7 +67,17 @@ def test_a_queued_job_submitted_again_is_not_queued_twice(tmp_path):
 
 def test_a_ticket_whose_waiting_process_died_leaves_the_queue(tmp_path):
     directory = jobs_dir(tmp_path / "models")
-    ticket = new_ticket(directory, "local-score-run-x")
+    ticket = new_ticket(directory, "local-score-run-x", "run-x")
     (directory / "queue" / ticket).write_text("999999999")  # its process is gone (the machine restarted)
     assert waiting(directory) == []
     assert place_of(directory, "run-x", 1) is None
+
+
+def test_a_runs_next_job_goes_before_younger_runs_jobs(tmp_path):
+    cache, trace = tmp_path / "models", tmp_path / "trace.txt"
+    launch_detached("local-generate-run-a", "run-a", _job(trace, "gen-a", 0.8), model_cache_dir=cache, nodes=1)
+    assert wait_until(lambda: len(_events(trace)) >= 1, timeout=30)
+    launch_detached("local-generate-run-b", "run-b", _job(trace, "gen-b", 0.1), model_cache_dir=cache, nodes=1)
+    launch_detached("local-score-run-a", "run-a", _job(trace, "score-a", 0.1), model_cache_dir=cache, nodes=1)
+    assert wait_until(lambda: len(_events(trace)) == 6, timeout=60)
+    assert [name for kind, name, _ in _events(trace) if kind == "start"] == ["gen-a", "score-a", "gen-b"]
