@@ -72,7 +72,7 @@ def _phase(stack: Stack, model: Path, n: int, auths: tuple, timeout_s: float) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--nodes", type=int, default=1, help="JOB_MAX_NODES")
+    parser.add_argument("--nodes", type=int, default=2, help="JOB_MAX_NODES")
     parser.add_argument("--judge-rpm", type=int, default=600, help="JUDGE_REQUESTS_PER_MINUTE")
     parser.add_argument("--warmup", type=int, default=1, help="runs first, not counted (cold imports, first jobs)")
     parser.add_argument("--timeout", type=float, default=7200.0)

@@ -40,6 +40,6 @@ def test_polls_per_job_are_bounded(timeout: int, poll: int) -> None:
     assert timedelta(minutes=timeout) / interval <= MAX_STATUS_POLLS
 
 
-def test_job_nodes_default_to_one_and_follow_their_setting() -> None:
-    assert TrainingSettings.from_env({}).max_nodes == 1
+def test_job_nodes_default_to_two_and_follow_their_setting() -> None:
+    assert TrainingSettings.from_env({}).max_nodes == 2
     assert TrainingSettings.from_env({"JOB_MAX_NODES": "3"}).max_nodes == 3
