@@ -49,6 +49,7 @@ INFRA_VENV := .stack/infra-venv
 # (its dependencies conflict with the app's pins). az bicep build / what-if run in the pipeline.
 infra-check: install $(INFRA_VENV)/.installed
 	$(PY) -m infra.checks.consistency
+	$(PY) -m infra.checks.capacity
 	$(INFRA_VENV)/bin/python infra/checks/run_checkov.py
 
 $(INFRA_VENV)/.installed: requirements-infra.txt

@@ -88,9 +88,14 @@ def _rule_reason(score: float, request: EvaluationRequest, gate: dict[str, Any])
 
 
 def _record_metrics(run_id: str, ml_score: float | None, judge_usage: dict[str, float]) -> None:
-    """MLScore (not for a failed evaluation: it has no score) and the judge's HTTP calls, when a judge ran."""
+    """MLScore (not for a failed evaluation: it has no score) and the judge's HTTP calls and wait for the
+    shared rate limit, when a judge ran."""
     if ml_score is not None:
         telemetry.record_mlscore(run_id, ml_score)
     calls = int(judge_usage.get("chat_calls", 0) + judge_usage.get("embedding_calls", 0))
     if calls:
         telemetry.count_judge_calls(run_id, calls)
+    if judge_usage.get("limit_requests_per_minute"):
+        telemetry.record_judge_rate_wait(
+            run_id, judge_usage.get("rate_limit_wait_s", 0.0), judge_usage["limit_requests_per_minute"]
+        )

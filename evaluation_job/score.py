@@ -13,14 +13,15 @@ Exit code 2 on bad input (message on stderr), 1 on any other failure.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from mlops.evaluation.batches import batch_file
 from mlops.evaluation.errors import EvaluationError
-from mlops.evaluation.rows import read_predictions
-from mlops.evaluation.run import score_for_run
+from mlops.evaluation.rows import PredictionRow, read_predictions
+from mlops.evaluation.run import run_scorer
 from mlops.settings import Settings, SettingsError
 
 
@@ -47,17 +48,22 @@ def run(predictions: Path, output_dir: Path, batches: Sequence[tuple[int, int]],
         raise EvaluationError(f"a batch ends past the {len(rows)} rows of {predictions.name}")
     settings = Settings.from_env()
     output_dir.mkdir(parents=True, exist_ok=True)
-    scored = 0
-    for start, stop in batches:
-        target = output_dir / batch_file(start, stop)
-        if target.is_file():
-            continue
-        result = score_for_run(rows[start:stop], judge_metrics, settings)
-        partial = target.with_suffix(".partial")
-        partial.write_text(result.to_json(), encoding="utf-8")
-        partial.replace(target)  # whole or absent: a resumed job never trusts half a file
-        scored += 1
-    return scored
+    todo = [(start, stop) for start, stop in batches if not (output_dir / batch_file(start, stop)).is_file()]
+    return asyncio.run(_score_all(rows, todo, judge_metrics, settings, output_dir))
+
+
+async def _score_all(
+    rows: list[PredictionRow], todo: list[tuple[int, int]], judge_metrics: list[str], settings: Settings, out: Path
+) -> int:
+    """Score the ranges with one scorer (one database pool for the whole job), each to its file."""
+    async with run_scorer(settings) as scorer:
+        for start, stop in todo:
+            result = await scorer(rows[start:stop], judge_metrics)
+            target = out / batch_file(start, stop)
+            partial = target.with_suffix(".partial")
+            partial.write_text(result.to_json(), encoding="utf-8")
+            partial.replace(target)  # whole or absent: a resumed job never trusts half a file
+    return len(todo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

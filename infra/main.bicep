@@ -78,6 +78,24 @@ param approvalReminderHours int = 48
 @minValue(1)
 param approvalsRequired int = 1
 
+// Capacity (docs/capacity.md; `make infra-check` checks the connection budget of every parameters file).
+@description('Flex Consumption instances at most: each holds one pool of databasePoolSize connections.')
+param maximumInstanceCount int = 40
+
+@description('PostgreSQL connections per process (DATABASE_POOL_SIZE): Function instances and scoring jobs.')
+@minValue(1)
+param databasePoolSize int = 5
+
+@description('PostgreSQL compute SKU; its max_connections bounds maximumInstanceCount x databasePoolSize.')
+param postgresSkuName string = 'Standard_B2s'
+
+@description('The server\'s built-in PgBouncer (transaction mode, port 6432; General Purpose and Memory Optimized tiers only).')
+param postgresPgBouncer bool = false
+
+@description('The judge deployment\'s quota on Azure AI, shared by every instance and job (JUDGE_*_PER_MINUTE).')
+param judgeRequestsPerMinute int = 1000
+param judgeTokensPerMinute int = 200000
+
 var namePrefix = 'mlops-${environmentName}'
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -216,11 +234,15 @@ module postgresServer 'modules/postgres.bicep' = {
     delegatedSubnetId: network.outputs.postgresSubnetId
     privateDnsZoneId: network.outputs.postgresZoneId
     administrators: concat(appAdministrator, empty(postgresAdminGroupObjectId) ? [] : groupAdministrator)
+    skuName: postgresSkuName
+    pgBouncer: postgresPgBouncer
   }
 }
 
 // Entra authentication: the URL names the app identity and carries no password.
-var databaseUrl = 'postgresql://${functionAppName}@psql-${namePrefix}-${token}.postgres.database.azure.com:5432/mlops?sslmode=require'
+// With PgBouncer the app connects to its port (6432) instead of the server's.
+var databasePort = postgresPgBouncer ? 6432 : 5432
+var databaseUrl = 'postgresql://${functionAppName}@psql-${namePrefix}-${token}.postgres.database.azure.com:${databasePort}/mlops?sslmode=require'
 
 var databaseSecret = {
   'database-url': databaseUrl
@@ -285,6 +307,8 @@ var keyVaultSecretUri = 'https://${keyVaultName}${environment().suffixes.keyvaul
 var appSettings = {
   DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/database-url/)'
   DATABASE_ENTRA_AUTH: 'true'
+  DATABASE_POOL_SIZE: string(databasePoolSize)
+  DATABASE_PGBOUNCER: string(postgresPgBouncer)
   BLOB_ACCOUNT_URL: storage.outputs.blobEndpoint
   ServiceBusConnection__fullyQualifiedNamespace: servicebus.outputs.fullyQualifiedNamespace
   SERVICEBUS_TOPIC: servicebus.outputs.topicName
@@ -310,6 +334,8 @@ var appSettings = {
   JUDGE_MAX_RETRIES: '5'
   JUDGE_PRICE_INPUT_PER_MTOK: '0.1'
   JUDGE_PRICE_OUTPUT_PER_MTOK: '0.3'
+  JUDGE_REQUESTS_PER_MINUTE: string(judgeRequestsPerMinute)
+  JUDGE_TOKENS_PER_MINUTE: string(judgeTokensPerMinute)
   EVAL_MAX_NAN_FRACTION: '0.2'
   EVAL_BATCH_SIZE: '50'
   GATE_THRESHOLD_FLOOR: '0.7'
@@ -321,6 +347,7 @@ var appSettings = {
   PENDING_SWEEP_MINUTES: '30'
   TRAINING_BACKEND: 'azureml'
   TRAINING_POLL_MINUTES: '15'
+  JOB_MAX_NODES: string(gpuMaxNodes)
   AZUREML_SUBSCRIPTION_ID: subscription().subscriptionId
   AZUREML_RESOURCE_GROUP: rg.name
   AZUREML_WORKSPACE: mlWorkspace.outputs.workspaceName
@@ -341,6 +368,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: deploymentContainerName
     subnetId: network.outputs.functionsSubnetId
     appSettings: appSettings
+    maximumInstanceCount: maximumInstanceCount
     entraClientId: entraClientId
     entraClientSecretReference: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}/entra-client-secret/)'
   }

@@ -60,18 +60,22 @@ async def _build(settings: Settings) -> Services:
 
 
 async def connect_store(settings: Settings) -> RunStore:
-    """The run store; with DATABASE_ENTRA_AUTH (Azure) each new connection presents an Entra access token."""
+    """The run store: one pool of DATABASE_POOL_SIZE per process (the connection budget, docs/capacity.md);
+    with DATABASE_ENTRA_AUTH (Azure) each new connection presents an Entra access token."""
+    size, pgbouncer = settings.database_pool_size, settings.database_pgbouncer
     if not settings.database_entra_auth:
-        return await RunStore.connect(settings.database_url)
+        return await RunStore.connect(settings.database_url, max_size=size, pgbouncer=pgbouncer)
     from mlops.store.entra import default_entra_password
 
-    return await RunStore.connect(settings.database_url, entra=default_entra_password())
+    return await RunStore.connect(
+        settings.database_url, max_size=size, pgbouncer=pgbouncer, entra=default_entra_password()
+    )
 
 
 def training_backend(settings: Settings) -> TrainingBackend:
     """TRAINING_BACKEND: the detached local runner, or Azure ML jobs on the configured workspace."""
     if settings.training.backend != "azureml":
-        return LocalTrainingBackend(settings.model_cache_dir)
+        return LocalTrainingBackend(settings.model_cache_dir, settings.training.max_nodes)
     from mlops.training.azureml import AzureMLTrainingBackend
 
     training = settings.training

@@ -9,6 +9,7 @@ from mlops import events
 from mlops.approvals.identity import Principal
 from mlops.bootstrap import Services
 from mlops.gate import PolicyViolation
+from mlops.node_queue import QueuePlace
 from mlops.outbox import OutboxRelay, outbox_message
 from mlops.payloads import PipelineInput
 from mlops.requests import InvalidRequest, RunRequest
@@ -109,8 +110,16 @@ async def run_view(svc: Services, run_id: str, orchestration: dict[str, Any] | N
         gate_policy=run.gate_policy,
         eval_sha256=run.eval_sha256,
         comparison=run.comparison,
+        queue=_queue(svc.training.queued(run_id)),
     )
     return view
+
+
+def _queue(place: QueuePlace | None) -> dict[str, Any] | None:
+    """A job waiting for a node shows ``queued`` with its place, as Azure ML shows a job Queued."""
+    if place is None:
+        return None
+    return {"state": "queued", "job": place.job_name, "place": place.place, "of": place.waiting, "nodes": place.nodes}
 
 
 def _public_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:

@@ -169,6 +169,12 @@ SERVICEBUS_NAMESPACE = Setting(
 SERVICEBUS_TOPIC = Setting(
     "SERVICEBUS_TOPIC", _text, "mlops-events", "lifecycle topic (publishers, and the triggers' `%SERVICEBUS_TOPIC%`)"
 )
+DATABASE_POOL_SIZE = Setting(
+    "DATABASE_POOL_SIZE", _positive_int, 5, "connections of each process's one pool (docs/capacity.md: the budget)"
+)
+DATABASE_PGBOUNCER = Setting(
+    "DATABASE_PGBOUNCER", _flag, False, "PgBouncer (transaction mode) in front: no server-side prepared statements"
+)
 MLFLOW_TRACKING_URI = Setting(
     "MLFLOW_TRACKING_URI",
     _text,
@@ -187,6 +193,12 @@ AZUREML_SUBSCRIPTION_ID = Setting("AZUREML_SUBSCRIPTION_ID", _text, None, "the A
 AZUREML_RESOURCE_GROUP = Setting("AZUREML_RESOURCE_GROUP", _text, None, "the workspace's resource group")
 AZUREML_WORKSPACE = Setting("AZUREML_WORKSPACE", _text, None, "the workspace's name")
 AZUREML_COMPUTE = Setting("AZUREML_COMPUTE", _text, "gpu-training-cluster", "the GPU cluster of training jobs")
+JOB_MAX_NODES = Setting(
+    "JOB_MAX_NODES",
+    _positive_int,
+    2,
+    "local jobs that run at once, the rest queue (the twin of the Azure ML cluster's `maxNodeCount`, `gpuMaxNodes`)",
+)
 TRAINING_TIMEOUT_MINUTES = Setting(
     "TRAINING_TIMEOUT_MINUTES", _positive_int, 120, "wait for each job (staging, training, scoring) before failing"
 )
@@ -216,6 +228,12 @@ JUDGE_PRICE_INPUT_PER_MTOK = Setting(
 )
 JUDGE_PRICE_OUTPUT_PER_MTOK = Setting(
     "JUDGE_PRICE_OUTPUT_PER_MTOK", _non_negative_float, 0.3, "judge output price per million tokens"
+)
+JUDGE_REQUESTS_PER_MINUTE = Setting(
+    "JUDGE_REQUESTS_PER_MINUTE", _positive_int, 1000, "the judge deployment's request quota, shared by all instances"
+)
+JUDGE_TOKENS_PER_MINUTE = Setting(
+    "JUDGE_TOKENS_PER_MINUTE", _positive_int, 200_000, "the judge deployment's token quota, shared by all instances"
 )
 APPROVAL_TIMEOUT_HOURS = Setting("APPROVAL_TIMEOUT_HOURS", _positive_float, 72.0, "approval window before `expired`")
 APPROVAL_REMINDER_HOURS = Setting("APPROVAL_REMINDER_HOURS", _positive_float, 48.0, "when the reminder card goes out")
@@ -275,15 +293,16 @@ PENDING_SWEEP_MINUTES = Setting(
 )
 
 SETTINGS: tuple[Setting[Any], ...] = (
-    DATABASE_URL, DATABASE_ENTRA_AUTH, BLOB_CONNECTION_STRING, BLOB_ACCOUNT_URL, SERVICEBUS_CONNECTION,
-    SERVICEBUS_NAMESPACE, SERVICEBUS_TOPIC, MLFLOW_TRACKING_URI, MODEL_CACHE_DIR, HF_TOKEN, TRAINING_BACKEND,
-    AZUREML_SUBSCRIPTION_ID, AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE, AZUREML_COMPUTE, TRAINING_TIMEOUT_MINUTES,
-    TRAINING_POLL_MINUTES, TRAINING_MAX_STEPS, EVAL_BATCH_SIZE, EVAL_MAX_NAN_FRACTION, AZURE_AI_ENDPOINT,
-    AZURE_AI_API_KEY, AZURE_AI_JUDGE_MODEL, AZURE_AI_EMBEDDING_MODEL, JUDGE_MAX_CONCURRENCY, JUDGE_TIMEOUT_SECONDS,
-    JUDGE_MAX_RETRIES, JUDGE_PRICE_INPUT_PER_MTOK, JUDGE_PRICE_OUTPUT_PER_MTOK, APPROVAL_TIMEOUT_HOURS,
-    APPROVAL_REMINDER_HOURS, APPROVALS_REQUIRED, APPROVAL_SIGNING_KEYS, TEAMS_WEBHOOK_URL, PUBLIC_BASE_URL,
-    UI_BASE_URL, MODEL_STUDIO_URL, WEBSITE_AUTH_ENABLED, GATE_THRESHOLD_FLOOR, GATE_WEIGHT_PROFILES,
-    GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, GATE_CHAMPION_RULE, DATASET_MAX_MB,
+    DATABASE_URL, DATABASE_ENTRA_AUTH, DATABASE_POOL_SIZE, DATABASE_PGBOUNCER, BLOB_CONNECTION_STRING,
+    BLOB_ACCOUNT_URL, SERVICEBUS_CONNECTION, SERVICEBUS_NAMESPACE, SERVICEBUS_TOPIC, MLFLOW_TRACKING_URI,
+    MODEL_CACHE_DIR, HF_TOKEN, TRAINING_BACKEND, AZUREML_SUBSCRIPTION_ID, AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE,
+    AZUREML_COMPUTE, TRAINING_TIMEOUT_MINUTES, TRAINING_POLL_MINUTES, TRAINING_MAX_STEPS, JOB_MAX_NODES,
+    EVAL_BATCH_SIZE, EVAL_MAX_NAN_FRACTION, AZURE_AI_ENDPOINT, AZURE_AI_API_KEY, AZURE_AI_JUDGE_MODEL,
+    AZURE_AI_EMBEDDING_MODEL, JUDGE_MAX_CONCURRENCY, JUDGE_TIMEOUT_SECONDS, JUDGE_MAX_RETRIES,
+    JUDGE_PRICE_INPUT_PER_MTOK, JUDGE_PRICE_OUTPUT_PER_MTOK, JUDGE_REQUESTS_PER_MINUTE, JUDGE_TOKENS_PER_MINUTE,
+    APPROVAL_TIMEOUT_HOURS, APPROVAL_REMINDER_HOURS, APPROVALS_REQUIRED, APPROVAL_SIGNING_KEYS, TEAMS_WEBHOOK_URL,
+    PUBLIC_BASE_URL, UI_BASE_URL, MODEL_STUDIO_URL, WEBSITE_AUTH_ENABLED, GATE_THRESHOLD_FLOOR,
+    GATE_WEIGHT_PROFILES, GATE_DEFAULT_PROFILE, GATE_ALLOW_CUSTOM_WEIGHTS, GATE_CHAMPION_RULE, DATASET_MAX_MB,
     APPLICATIONINSIGHTS_CONNECTION_STRING, APPLICATIONINSIGHTS_AUTHENTICATION_STRING, OTEL_SERVICE_NAME,
     OTEL_EXPORTER_OTLP_ENDPOINT, MLOPS_TELEMETRY_CONSOLE, PENDING_SWEEP_MINUTES,
 )  # fmt: skip
@@ -299,6 +318,7 @@ class TrainingSettings:
     workspace: str | None = None
     compute: str = AZUREML_COMPUTE.default
     poll_minutes: int = TRAINING_POLL_MINUTES.default
+    max_nodes: int = JOB_MAX_NODES.default
     timeout_minutes: int = TRAINING_TIMEOUT_MINUTES.default
     max_steps: int | None = None
 
@@ -316,6 +336,8 @@ class JudgeSettings:
     max_retries: int = JUDGE_MAX_RETRIES.default
     price_input_per_mtok: float = JUDGE_PRICE_INPUT_PER_MTOK.default
     price_output_per_mtok: float = JUDGE_PRICE_OUTPUT_PER_MTOK.default
+    requests_per_minute: int = JUDGE_REQUESTS_PER_MINUTE.default
+    tokens_per_minute: int = JUDGE_TOKENS_PER_MINUTE.default
     base_delay_s: float = 0.5  # first retry's backoff (not a setting: tests shorten it)
 
 
@@ -333,6 +355,8 @@ class Settings:
     approval_timeout_hours: float
     public_base_url: str
     database_entra_auth: bool = False
+    database_pool_size: int = DATABASE_POOL_SIZE.default
+    database_pgbouncer: bool = False
     teams_webhook_url: str | None = None
     approval_signing_keys: SigningKeys | None = None
     approval_reminder_hours: float = APPROVAL_REMINDER_HOURS.default
@@ -364,6 +388,8 @@ class Settings:
         return cls(
             database_url=DATABASE_URL.require(values),
             database_entra_auth=DATABASE_ENTRA_AUTH.read(values),
+            database_pool_size=DATABASE_POOL_SIZE.read(values),
+            database_pgbouncer=DATABASE_PGBOUNCER.read(values),
             blob_connection_string=blob_cs,
             blob_account_url=blob_url,
             servicebus_connection=SERVICEBUS_CONNECTION.read(values),
@@ -416,6 +442,7 @@ def _training(values: Mapping[str, str]) -> TrainingSettings:
         workspace=AZUREML_WORKSPACE.read(values),
         compute=AZUREML_COMPUTE.read(values),
         poll_minutes=TRAINING_POLL_MINUTES.read(values),
+        max_nodes=JOB_MAX_NODES.read(values),
         timeout_minutes=TRAINING_TIMEOUT_MINUTES.read(values),
         max_steps=TRAINING_MAX_STEPS.read(values),
     )
@@ -436,6 +463,8 @@ def _judge(values: Mapping[str, str]) -> JudgeSettings | None:
         max_retries=JUDGE_MAX_RETRIES.read(values),
         price_input_per_mtok=JUDGE_PRICE_INPUT_PER_MTOK.read(values),
         price_output_per_mtok=JUDGE_PRICE_OUTPUT_PER_MTOK.read(values),
+        requests_per_minute=JUDGE_REQUESTS_PER_MINUTE.read(values),
+        tokens_per_minute=JUDGE_TOKENS_PER_MINUTE.read(values),
     )
 
 

@@ -213,5 +213,12 @@ def count_judge_calls(run_id: str, calls: int) -> None:
     )
 
 
+def record_judge_rate_wait(run_id: str, seconds: float, requests_per_minute: float) -> None:
+    """Seconds the run's judge calls waited for the shared rate limit, with that limit as an attribute."""
+    _histogram("mlops.judge.rate_limit_wait", "s", "Judge wait for the shared rate limit").record(
+        seconds, {RUN_ID: run_id, "mlops.judge.limit_requests_per_minute": requests_per_minute}
+    )
+
+
 def _histogram(name: str, unit: str, description: str) -> metrics.Histogram:
     return metrics.get_meter(INSTRUMENTATION).create_histogram(name, unit, description)

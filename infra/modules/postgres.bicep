@@ -1,4 +1,4 @@
-// PostgreSQL Flexible Server 16 (Burstable B1ms), database mlops, Entra-only authentication, VNet-injected.
+// PostgreSQL Flexible Server 16 (Burstable B2s by default), database mlops, Entra-only authentication, VNet-injected.
 param location string
 @description('Globally unique server name.')
 param name string
@@ -13,8 +13,25 @@ param privateDnsZoneId string
 @description('Entra administrators: the function app identity (it owns the schema and runs the migrations) and, optionally, an operator group.')
 param administrators array
 
-@description('Compute SKU.')
-param skuName string = 'Standard_B1ms'
+@description('Compute SKU; the tier follows from it (B: Burstable, E: Memory Optimized, else General Purpose).')
+param skuName string = 'Standard_B2s'
+
+@description('The built-in PgBouncer in transaction mode (not offered on Burstable).')
+param pgBouncer bool = false
+
+var tier = startsWith(skuName, 'Standard_B') ? 'Burstable' : (startsWith(skuName, 'Standard_E') ? 'MemoryOptimized' : 'GeneralPurpose')
+var pgBouncerConfigurations = [
+  {
+    name: 'pgbouncer.enabled'
+    value: 'true'
+    source: 'user-override'
+  }
+  {
+    name: 'pgbouncer.pool_mode'
+    value: 'transaction'
+    source: 'user-override'
+  }
+]
 
 module server 'br/public:avm/res/db-for-postgre-sql/flexible-server:0.14.0' = {
   name: name
@@ -23,7 +40,8 @@ module server 'br/public:avm/res/db-for-postgre-sql/flexible-server:0.14.0' = {
     location: location
     tags: tags
     skuName: skuName
-    tier: 'Burstable'
+    tier: tier
+    configurations: pgBouncer ? pgBouncerConfigurations : []
     version: '16'
     storageSizeGB: 32
     availabilityZone: -1

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlops.evaluation.judge_cache import JudgeCache
+from mlops.evaluation.rate_limit import SharedRateLimit
 from mlops.evaluation.retry import RetryPolicy
 
 if TYPE_CHECKING:  # mlops.settings imports the gate, which imports this package
@@ -20,7 +21,8 @@ if TYPE_CHECKING:  # mlops.settings imports the gate, which imports this package
 
 @dataclass
 class JudgeUsage:
-    """What the judge cost this evaluation: HTTP calls made, cache hits, retries, failures, tokens."""
+    """What the judge cost this evaluation: HTTP calls made, cache hits, retries, failures, tokens, the
+    seconds its calls waited for the shared rate limit and that limit (0: none)."""
 
     chat_calls: int = 0
     embedding_calls: int = 0
@@ -30,6 +32,9 @@ class JudgeUsage:
     input_tokens: int = 0
     output_tokens: int = 0
     cost: float = 0.0
+    rate_limit_wait_s: float = 0.0
+    limit_requests_per_minute: float = 0.0
+    limit_tokens_per_minute: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {name: float(value) for name, value in asdict(self).items()}
@@ -44,7 +49,23 @@ class Judge:
     embeddings: Any
     cache: JudgeCache
     semaphore: asyncio.Semaphore
+    limiter: SharedRateLimit | None = None
     usage: JudgeUsage = field(default_factory=JudgeUsage)
+
+    def __post_init__(self) -> None:
+        if self.limiter is not None:
+            self.usage.limit_requests_per_minute = float(self.limiter.limit.requests_per_minute)
+            self.usage.limit_tokens_per_minute = float(self.limiter.limit.tokens_per_minute)
+
+    async def admit(self, tokens: float) -> None:
+        """Wait for the shared rate limit's turn (no limit: at once), counting the wait."""
+        if self.limiter is not None:
+            self.usage.rate_limit_wait_s += await self.limiter.acquire(tokens)
+
+    async def settle(self, estimated: float, used: float) -> None:
+        """Charge the shared limit what a call really used beyond its estimate."""
+        if self.limiter is not None:
+            await self.limiter.settle(estimated, used)
 
     @property
     def policy(self) -> RetryPolicy:
@@ -59,9 +80,12 @@ class Judge:
         ) / 1e6
 
 
-def build_judge(config: JudgeSettings, cache: JudgeCache | None = None) -> Judge:
+def build_judge(
+    config: JudgeSettings, cache: JudgeCache | None = None, limiter: SharedRateLimit | None = None
+) -> Judge:
     """The real langchain-mistralai clients pointed at the endpoint; their own retries are off (ours run).
-    Without a cache, verdicts are reused within this evaluation only."""
+    Without a cache, verdicts are reused within this evaluation only; without a limiter, only
+    max_concurrency bounds the calls."""
     os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
     from langchain_mistralai import ChatMistralAI, MistralAIEmbeddings
     from pydantic import SecretStr
@@ -82,7 +106,8 @@ def build_judge(config: JudgeSettings, cache: JudgeCache | None = None) -> Judge
         timeout=int(max(1, config.timeout_s)),
         tokenizer=_offline_tokenizer(),
     )
-    return Judge(config, chat, embeddings, cache or JudgeCache(), asyncio.Semaphore(config.max_concurrency))
+    semaphore = asyncio.Semaphore(config.max_concurrency)
+    return Judge(config, chat, embeddings, cache or JudgeCache(), semaphore, limiter)
 
 
 def _offline_tokenizer() -> Any:

@@ -16,6 +16,7 @@ from ragas.run_config import RunConfig
 
 from mlops.evaluation.judge import Judge
 from mlops.evaluation.judge_cache import cache_key
+from mlops.evaluation.rate_limit import estimate_tokens
 from mlops.evaluation.retry import call_with_retries
 
 Completion = dict[str, str | None]
@@ -53,18 +54,25 @@ class JudgeLLM(BaseRagasLLM):
         judge = self.judge
         extra: dict[str, Any] = {"temperature": temperature, **({"n": n} if n > 1 else {})}
 
+        estimate = estimate_tokens(prompt.to_string())
+
         async def call() -> Any:
             judge.usage.chat_calls += 1
             return await judge.chat.agenerate([prompt.to_messages()], stop=stop, **extra)
 
+        async def admit() -> None:
+            await judge.admit(estimate)
+
         try:
-            result, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge chat call")
+            result, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge chat call", admit)
         except Exception:
             judge.usage.failures += 1
             raise
         judge.usage.retries += retries
         usage = (result.llm_output or {}).get("token_usage") or {}
-        judge.add_tokens(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)))
+        prompt_tokens, completion_tokens = int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
+        judge.add_tokens(prompt_tokens, completion_tokens)
+        await judge.settle(estimate, prompt_tokens + completion_tokens)
         return [
             {"text": g.text, "finish_reason": (g.generation_info or {}).get("finish_reason")}
             for g in result.generations[0]
@@ -90,14 +98,19 @@ async def embed_texts(judge: Judge, texts: list[str]) -> list[list[float]]:
     judge.usage.cache_hits += sum(v is not None for v in vectors)
     missing = sorted({text for text, v in zip(texts, vectors, strict=True) if v is None})
     if missing:
+        estimate = sum(estimate_tokens(text) for text in missing)
 
         async def call() -> list[list[float]]:
             judge.usage.embedding_calls += 1
             result: list[list[float]] = await judge.embeddings.aembed_documents(missing)
             return result
 
+        async def admit() -> None:
+            await judge.admit(estimate)
+
         try:
-            fresh, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge embeddings call")
+            what = "judge embeddings call"
+            fresh, retries = await call_with_retries(call, judge.policy, judge.semaphore, what, admit)
         except Exception:
             judge.usage.failures += 1
             raise

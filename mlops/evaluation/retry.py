@@ -57,11 +57,18 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 async def call_with_retries(
-    call: Callable[[], Awaitable[T]], policy: RetryPolicy, limit: asyncio.Semaphore, what: str
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    limit: asyncio.Semaphore,
+    what: str,
+    admit: Callable[[], Awaitable[object]] | None = None,
 ) -> tuple[T, int]:
     """Run call() holding a slot of limit, under the per-call timeout (the wait for a slot is not
-    counted), retrying transient failures after a backoff spent outside the slot; returns (result, retries)."""
+    counted), retrying transient failures after a backoff spent outside the slot; returns (result, retries).
+    Each attempt first awaits admit() (the shared rate limit), outside the slot and the timeout."""
     for attempt in range(policy.max_retries + 1):
+        if admit is not None:
+            await admit()
         try:
             async with limit, asyncio.timeout(policy.timeout_s):  # no task per call, as wait_for makes
                 return await call(), attempt

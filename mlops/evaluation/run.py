@@ -1,15 +1,17 @@
-"""One release run's evaluation from settings: the judge on when AZURE_AI_ENDPOINT is set (its cache
-shared through the run store's PostgreSQL), the NaN threshold from EVAL_MAX_NAN_FRACTION, and the
+"""One release run's evaluation from settings: the judge on when AZURE_AI_ENDPOINT is set (its cache and
+its rate limit shared through the run store's PostgreSQL), the NaN threshold from EVAL_MAX_NAN_FRACTION, and the
 decision numbers as rows for run_results."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 
 from mlops.evaluation.evaluate import EvaluationResult, summarise
 from mlops.evaluation.judge import build_judge
 from mlops.evaluation.judge_cache import JudgeCache
+from mlops.evaluation.rate_limit import RateLimit, SharedRateLimit
 from mlops.evaluation.rows import PredictionRow
 from mlops.evaluation.scoring import ScoredRows, ascore_rows
 from mlops.settings import Settings
@@ -20,15 +22,33 @@ def judge_model(settings: Settings) -> str | None:
     return settings.judge.model if settings.judge else None
 
 
-async def _score(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Settings) -> ScoredRows:
+Scorer = Callable[[Sequence[PredictionRow], Sequence[str]], Awaitable[ScoredRows]]
+
+
+@asynccontextmanager
+async def run_scorer(settings: Settings) -> AsyncIterator[Scorer]:
+    """A scorer of row batches for one job: every batch's judge shares the process's one pool (the judge
+    cache and the shared rate limit), so a job holds at most DATABASE_POOL_SIZE connections however many
+    batches it scores."""
     config = settings.judge
     if config is None:
-        return await ascore_rows(rows)
-    from mlops.bootstrap import connect_store  # this thread's event loop needs its own pool
+
+        async def llm_free(rows: Sequence[PredictionRow], _: Sequence[str]) -> ScoredRows:
+            return await ascore_rows(rows)
+
+        yield llm_free
+        return
+    from mlops.bootstrap import connect_store  # this event loop's pool
 
     store = await connect_store(settings)
+    limiter = SharedRateLimit(store, RateLimit(config.requests_per_minute, config.tokens_per_minute))
+
+    async def judged(rows: Sequence[PredictionRow], judge_metrics: Sequence[str]) -> ScoredRows:
+        judge = build_judge(config, JudgeCache(store), limiter)
+        return await ascore_rows(rows, judge=judge, judge_metrics=judge_metrics)
+
     try:
-        return await ascore_rows(rows, judge=build_judge(config, JudgeCache(store)), judge_metrics=judge_metrics)
+        yield judged
     finally:
         await store.close()
 
@@ -36,7 +56,12 @@ async def _score(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], se
 def score_for_run(rows: Sequence[PredictionRow], judge_metrics: Sequence[str], settings: Settings) -> ScoredRows:
     """Scores of rows (judge_metrics: those of the whole set, see judge_metric_names), in its own event
     loop, so a Functions worker can run it in a thread."""
-    return asyncio.run(_score(rows, judge_metrics, settings))
+
+    async def score() -> ScoredRows:
+        async with run_scorer(settings) as scorer:
+            return await scorer(rows, judge_metrics)
+
+    return asyncio.run(score())
 
 
 def summarise_for_run(

@@ -82,7 +82,7 @@ async def ascore_rows(
 
 
 def merge_scored(parts: Sequence[ScoredRows]) -> ScoredRows:
-    """Batches in row order as one: samples concatenated, the earliest error per metric, usage summed;
+    """Batches in row order as one: samples concatenated, the earliest error per metric, usage summed (the limits kept);
     ValueError when the batches were scored by different judges (the settings changed mid-evaluation)."""
     judges = {part.judge for part in parts}
     if len(judges) > 1:
@@ -93,7 +93,10 @@ def merge_scored(parts: Sequence[ScoredRows]) -> ScoredRows:
         for name, message in part.errors.items():
             errors.setdefault(name, message)
         for name, value in part.judge_usage.items():
-            usage[name] = usage.get(name, 0.0) + value
+            # a limit is a setting, the same for every batch; the rest are counts and sums
+            usage[name] = (
+                max(usage.get(name, 0.0), value) if name.startswith("limit_") else usage.get(name, 0.0) + value
+            )
     return ScoredRows(
         samples=[sample for part in parts for sample in part.samples],
         errors=errors,

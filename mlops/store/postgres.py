@@ -17,6 +17,7 @@ from mlops.store.migrate import apply_migrations
 from mlops.store.operations import OperationQueries
 from mlops.store.outbox import OutboxQueries
 from mlops.store.outcomes import OutcomeQueries
+from mlops.store.rate_buckets import RateBucketQueries
 from mlops.store.run_queries import RunQueries
 
 
@@ -35,9 +36,10 @@ class RunStore(
     OutboxQueries,
     OperationQueries,
     AuditQueries,
+    RateBucketQueries,
 ):
     """Datasets, runs, audit trail (and its hash chain), results, samples, votes and approvals, dashboard, judge
-    cache; one pool, bound to one event loop."""
+    cache, shared rate buckets; one pool, bound to one event loop."""
 
     def __init__(self, pool: asyncpg.Pool, *, entra: EntraPassword | None = None) -> None:
         self._pool = pool
@@ -51,15 +53,23 @@ class RunStore(
         min_size: int = 1,
         max_size: int = 5,
         entra: EntraPassword | None = None,
+        pgbouncer: bool = False,
     ) -> RunStore:
         """Open a pool on ``dsn`` (any URL asyncpg accepts, e.g. ``postgresql://u@/db?host=/socket/dir``).
 
         With ``entra`` (Azure: Entra-only server, the URL names the identity and has no password) every
         new connection authenticates with a current access token; the store closes it with the pool.
+        With ``pgbouncer`` (PgBouncer in transaction mode in front) no statement is prepared server-side:
+        the next transaction may run on another server connection, which never saw it.
         """
         password: Callable[[], Awaitable[str]] | None = entra
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection, password=password
+            dsn,
+            min_size=min(min_size, max_size),
+            max_size=max_size,
+            init=_init_connection,
+            password=password,
+            statement_cache_size=0 if pgbouncer else 100,
         )
         return cls(pool, entra=entra)
 

@@ -15,6 +15,7 @@ from azure.ai.ml.entities import Command
 from azure.core.exceptions import ResourceNotFoundError
 
 from evaluation_job.job_spec import build_scoring_job, code_snapshot, evaluation_environment
+from mlops.node_queue import QueuePlace
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
 from mlops.training.backends import JobState, JobStatus
 from training_job.job_spec import (
@@ -102,3 +103,7 @@ class AzureMLTrainingBackend:
         state: JobState = _STATES.get(raw, "unknown" if raw in _UNKNOWN else "running")
         reason = f"Azure ML job {job_name} {raw.lower()}" if state == "failed" else None
         return JobStatus(job_name=job_name, state=state, reason=reason)
+
+    def queued(self, run_id: str) -> QueuePlace | None:
+        # Azure ML shows a job beyond maxNodeCount as Queued (its status) but no place in its queue.
+        return None

@@ -11,8 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Protocol
 
+from mlops.node_queue import QueuePlace, place_of
 from mlops.payloads import Payload, ScoringRequest, StagingPlan, TrainingRequest
-from mlops.training.launch import launch_detached, launch_local_training, scoring_command, staging_command
+from mlops.settings import JOB_MAX_NODES
+from mlops.training.launch import (
+    jobs_dir,
+    launch_detached,
+    launch_local_training,
+    scoring_command,
+    staging_command,
+)
 
 JobState = Literal["running", "completed", "failed", "unknown"]
 
@@ -44,23 +52,32 @@ class TrainingBackend(Protocol):
         """The job's current state."""
         ...
 
+    def queued(self, run_id: str) -> QueuePlace | None:
+        """Where the run's job waits for a node, None when none of its jobs waits."""
+        ...
+
 
 class LocalTrainingBackend:
     """The detached local runner; it always publishes its outcome, so its status is never polled out."""
 
-    def __init__(self, model_cache_dir: Path) -> None:
+    def __init__(self, model_cache_dir: Path, nodes: int = JOB_MAX_NODES.default) -> None:
         self._model_cache_dir = model_cache_dir
+        self._nodes = nodes
 
     def submit(self, request: TrainingRequest) -> str:
-        return launch_local_training(request, model_cache_dir=self._model_cache_dir)
+        return launch_local_training(request, model_cache_dir=self._model_cache_dir, nodes=self._nodes)
 
     def stage(self, run_id: str, model_id: str, plan: StagingPlan) -> str:
-        command = staging_command(run_id, model_id, plan)
-        return launch_detached(f"local-stage-{run_id}", run_id, command, model_cache_dir=self._model_cache_dir)
+        return self._launch(f"local-stage-{run_id}", run_id, staging_command(run_id, model_id, plan))
 
     def score(self, request: ScoringRequest) -> str:
-        name = f"local-score-{request.run_id}"
-        return launch_detached(name, request.run_id, scoring_command(request), model_cache_dir=self._model_cache_dir)
+        return self._launch(f"local-score-{request.run_id}", request.run_id, scoring_command(request))
+
+    def queued(self, run_id: str) -> QueuePlace | None:
+        return place_of(jobs_dir(self._model_cache_dir), run_id, self._nodes)
+
+    def _launch(self, name: str, run_id: str, command: list[str]) -> str:
+        return launch_detached(name, run_id, command, model_cache_dir=self._model_cache_dir, nodes=self._nodes)
 
     def status(self, job_name: str) -> JobStatus:
         # A local process has no status service; its runner retries the completion event for 10 minutes.

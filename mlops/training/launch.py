@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from mlops.node_queue import new_ticket, pid_alive
 from mlops.payloads import ScoringRequest, StagingPlan, TrainingRequest
+from mlops.settings import JOB_MAX_NODES
 from mlops.training.job_process import code_root
 
 
@@ -58,25 +59,33 @@ def scoring_command(job: ScoringRequest) -> list[str]:
     return command
 
 
-def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path) -> str:
+def launch_local_training(job: TrainingRequest, *, model_cache_dir: Path, nodes: int = JOB_MAX_NODES.default) -> str:
     """Spawn the training runner detached; see launch_detached."""
-    return launch_detached(job_name(job), job.run_id, runner_command(job), model_cache_dir=model_cache_dir)
+    command = runner_command(job)
+    return launch_detached(job_name(job), job.run_id, command, model_cache_dir=model_cache_dir, nodes=nodes)
 
 
-def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_dir: Path) -> str:
-    """Spawn a runner in its own session (it outlives the caller), logging to jobs/<run_id>.log; return ``name``.
+def launch_detached(
+    name: str, run_id: str, command: list[str], *, model_cache_dir: Path, nodes: int = JOB_MAX_NODES.default
+) -> str:
+    """Queue a runner for one of ``nodes`` local nodes (mlops.node_queue) in its own session (it
+    outlives the caller), logging to jobs/<run_id>.log; return ``name``.
 
-    Idempotent while the job runs: a re-run of the submit activity (at-least-once delivery) finds the
-    live process through its pid file and starts nothing.
+    Idempotent while the job waits or runs: a re-run of the submit activity (at-least-once delivery)
+    finds the live process through its pid file and starts nothing.
     """
     directory = jobs_dir(model_cache_dir)
     directory.mkdir(parents=True, exist_ok=True)
     pid_file = directory / f"{name}.pid"
     if _alive(pid_file):
         return name
+    queued = [
+        sys.executable, "-m", "mlops.node_queue", "--jobs-dir", str(directory), "--nodes", str(nodes),
+        "--ticket", new_ticket(directory, name, run_id), "--", *command,
+    ]  # fmt: skip
     with (directory / f"{run_id}.log").open("ab") as log_file:
         process = subprocess.Popen(
-            command,
+            queued,
             cwd=code_root(),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
@@ -90,8 +99,6 @@ def launch_detached(name: str, run_id: str, command: list[str], *, model_cache_d
 def _alive(pid_file: Path) -> bool:
     try:
         pid = int(pid_file.read_text())
-        os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+    except (FileNotFoundError, ValueError):
         return False
-    status = Path(f"/proc/{pid}/status")  # an exited child nobody reaped yet is a zombie, not a live job
-    return not status.exists() or "State:\tZ" not in status.read_text()
+    return pid_alive(pid)

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import random
 import threading
+import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -54,6 +55,7 @@ class MistralStub:
     def reset(self, config: StubConfig | None = None) -> None:
         self.config = config or self.config
         self.counts: Counter[str] = Counter()
+        self.arrivals: list[float] = []  # monotonic time of each request, to check a rate limit
         self.rng = random.Random(self.config.seed)
         self.script.clear()
 
@@ -81,6 +83,7 @@ class MistralStub:
     async def _admit(self, request: web.Request, endpoint: str) -> web.Response | None:
         """Latency, auth and the injected fault; a response here replaces the real answer."""
         self.counts[f"{endpoint}_requests"] += 1
+        self.arrivals.append(time.monotonic())
         await asyncio.sleep(self.config.latency_s)
         if not request.headers.get("Authorization", "").startswith("Bearer "):
             return web.json_response({"message": "Unauthorized"}, status=401)

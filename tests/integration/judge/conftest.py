@@ -9,6 +9,7 @@ import pytest
 
 from mlops.evaluation.judge import Judge, build_judge
 from mlops.evaluation.judge_cache import JudgeCache
+from mlops.evaluation.rate_limit import SharedRateLimit
 from mlops.settings import JudgeSettings
 from tests.tools.mistral_stub import MistralStub, StubConfig, StubServer
 
@@ -31,9 +32,10 @@ def stub(stub_server: StubServer) -> MistralStub:
 
 @pytest.fixture
 def make_judge(stub: MistralStub, stub_server: StubServer) -> object:
-    def make(cache: JudgeCache | None = None, **overrides: object) -> Judge:
+    def make(cache: JudgeCache | None = None, limiter: SharedRateLimit | None = None, **overrides: object) -> Judge:
         options: dict[str, object] = {"max_concurrency": 8, "timeout_s": 5.0, "max_retries": 3, "base_delay_s": 0.01}
         options.update(overrides)
-        return build_judge(JudgeSettings(stub_server.endpoint, "test-key", **options), cache)  # type: ignore[arg-type]
+        config = JudgeSettings(stub_server.endpoint, "test-key", **options)  # type: ignore[arg-type]
+        return build_judge(config, cache, limiter)
 
     return make

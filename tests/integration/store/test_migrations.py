@@ -25,6 +25,7 @@ async def test_migrate_is_idempotent(fresh_database: str) -> None:
             "operator_actions",
             "outbox",
             "pipeline_runs",
+            "rate_buckets",
             "run_approval_votes",
             "run_approvals",
             "run_audit_heads",

@@ -3,9 +3,11 @@ use cases call, so anything else a use case touched would fail (there is no pool
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from azure.servicebus import ServiceBusMessage
@@ -15,6 +17,7 @@ from mlops.events import EventPublisher
 from mlops.settings import Settings
 from mlops.store import ApprovalRecord, DatasetRecord, NewRun, RunEvent, RunRecord, RunStore, VoteRecord
 from mlops.store.outbox import OutboxMessage, Publish
+from mlops.training.backends import LocalTrainingBackend
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 ENV = {"DATABASE_URL": "postgresql://x", "BLOB_CONNECTION_STRING": "x", "MLFLOW_TRACKING_URI": "sqlite:///x"}
@@ -101,13 +104,15 @@ class FakePublisher(EventPublisher):
 
 
 def fake_services(store: FakeStore | None = None, publisher: FakePublisher | None = None) -> Services:
-    """Services for the use cases: the fakes, real settings; no blob, registry or training backend is used."""
+    """Services for the use cases: the fakes, real settings, the real local job backend over an empty jobs
+    directory (no job queued); no blob or registry is used."""
     none: Any = None
+    settings = Settings.from_env(ENV)
     return Services(
-        settings=Settings.from_env(ENV),
+        settings=settings,
         store=store or FakeStore(),
         blob=none,
         registry=none,
         publisher=publisher or FakePublisher(),
-        training=none,
+        training=LocalTrainingBackend(Path(tempfile.mkdtemp(prefix="no-jobs-"))),
     )

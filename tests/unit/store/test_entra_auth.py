@@ -96,7 +96,7 @@ async def test_bootstrap_uses_entra_when_configured(monkeypatch):
     credential = FakeCredential()
     seen: dict[str, Any] = {}
 
-    async def connect(dsn: str, *, entra: EntraPassword | None = None) -> str:
+    async def connect(dsn: str, *, entra: EntraPassword | None = None, **_: object) -> str:
         seen.update(dsn=dsn, entra=entra)
         return "store"
 
@@ -114,3 +114,18 @@ def test_entra_flag_is_off_by_default_and_validated():
     assert Settings.from_env({**BASE, "DATABASE_ENTRA_AUTH": "false"}).database_entra_auth is False
     with pytest.raises(SettingsError, match="DATABASE_ENTRA_AUTH"):
         Settings.from_env({**BASE, "DATABASE_ENTRA_AUTH": "maybe"})
+
+
+async def test_the_pool_is_sized_by_its_setting_and_prepares_nothing_behind_pgbouncer(monkeypatch):
+    calls: list[dict[str, Any]] = []
+
+    async def create_pool(dsn: str, **kwargs: Any) -> FakePool:
+        calls.append(kwargs)
+        return FakePool()
+
+    monkeypatch.setattr(postgres.asyncpg, "create_pool", create_pool)
+    await bootstrap.connect_store(Settings.from_env({**BASE, "DATABASE_POOL_SIZE": "3", "DATABASE_PGBOUNCER": "true"}))
+    await bootstrap.connect_store(Settings.from_env(BASE))
+    behind, direct = calls
+    assert (behind["max_size"], behind["statement_cache_size"]) == (3, 0)
+    assert direct["max_size"] == 5 and direct["statement_cache_size"] > 0

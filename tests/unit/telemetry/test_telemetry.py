@@ -267,6 +267,15 @@ def test_evaluation_metrics_mlscore_and_judge_calls(monkeypatch):
     assert seen == [("mlscore", "run-e", 0.75), ("judge", "run-e", 12)]
 
 
+def test_the_judge_wait_for_the_shared_rate_limit_is_recorded_with_the_limit(monkeypatch):
+    seen: list[tuple[str, float, float]] = []
+    monkeypatch.setattr(telemetry, "record_judge_rate_wait", lambda run_id, s, limit: seen.append((run_id, s, limit)))
+    usage = {"chat_calls": 3.0, "rate_limit_wait_s": 1.5, "limit_requests_per_minute": 1000.0}
+    evaluate_model._record_metrics("run-w", 0.8, usage)
+    evaluate_model._record_metrics("run-x", 0.8, {"chat_calls": 3.0})  # no shared limit configured: nothing
+    assert seen == [("run-w", 1.5, 1000.0)]
+
+
 async def test_http_create_run_span_gets_the_new_run_id(spans, monkeypatch):
     async def create_run(svc, request, created_by):
         return SimpleNamespace(run_id="run-http", status="pending")

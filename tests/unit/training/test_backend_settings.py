@@ -25,7 +25,10 @@ def test_azureml_names_each_missing_setting() -> None:
         _training({"TRAINING_BACKEND": "azureml", "AZUREML_SUBSCRIPTION_ID": "sub"})
 
 
-@pytest.mark.parametrize(("name", "value"), [("TRAINING_BACKEND", "k8s"), ("TRAINING_POLL_MINUTES", "0")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TRAINING_BACKEND", "k8s"), ("TRAINING_POLL_MINUTES", "0"), ("JOB_MAX_NODES", "0"), ("JOB_MAX_NODES", "two")],
+)
 def test_bad_values_are_refused_by_name(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         _training({name: value})
@@ -40,3 +43,8 @@ def test_polls_per_job_are_bounded(timeout: int, poll: int) -> None:
     interval = poll_interval(timeout, poll)
     assert interval >= timedelta(minutes=poll)
     assert timedelta(minutes=timeout) / interval <= MAX_STATUS_POLLS
+
+
+def test_job_nodes_default_to_two_and_follow_their_setting() -> None:
+    assert _training({}).max_nodes == 2
+    assert _training({"JOB_MAX_NODES": "3"}).max_nodes == 3

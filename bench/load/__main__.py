@@ -1,0 +1,137 @@
+"""``python -m bench.load --runs 50``: N evaluate runs of the tiny model started at once on devhost, each
+approved through the API as soon as it waits, against one run alone measured first in the same invocation
+(after a warm-up run). Approvals go through the API at once, so no durable timer has to pass and the history
+keeps real timestamps (devhost's virtual clock would stamp them with virtual time).
+
+Prints runs/min, p50/p95 end to end, the start overhead (run.created -> first activity) and the stage
+overhead (a completion -> the next activity; the job's own work is not in it), peak PostgreSQL connections,
+peak devhost RSS and judge calls/min (the Mistral stub) against JUDGE_REQUESTS_PER_MINUTE, each goal with
+pass/fail and the machine load. Last line: ``N runs, L lost, start overhead X s, stage overhead p95 Y s``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.chaos.driver import prepare
+from bench.chaos.processes import Stack
+from bench.load.measure import Peaks, RunTimes, fetch_history, percentile, run_times
+from devstack.processes import wait_until
+from tests.tools.mistral_stub import MistralStub, StubConfig, StubServer
+
+FINAL = {"completed", "failed"}
+
+
+def _token(stack: Stack, user: str, role: str) -> dict[str, str]:
+    reply = httpx.post(f"{stack.origin}/.auth/local/token", json={"user": user, "roles": [role]}, timeout=60)
+    reply.raise_for_status()
+    return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+def _start(stack: Stack, model: Path, auth: dict[str, str]) -> str:
+    body = {"model_id": str(model), "dataset": "rag_qa", "experiment_name": "load", "task_type": "evaluate"}
+    reply = httpx.post(f"{stack.origin}/api/runs", json=body, headers=auth, timeout=120)
+    reply.raise_for_status()
+    return str(reply.json()["run_id"])
+
+
+def _drive(stack: Stack, runs: list[str], auths: tuple[dict[str, str], dict[str, str]], timeout_s: float) -> dict:
+    """Approve each run that waits; return the run views once all are final (or at the timeout)."""
+    reader, approver = auths
+    views: dict[str, dict] = {}
+
+    def settled() -> bool:
+        for run_id in runs:
+            view = httpx.get(f"{stack.origin}/api/runs/{run_id}", headers=reader, timeout=60).json()
+            views[run_id] = view
+            if view["status"] == "awaiting_approval":
+                url = f"{stack.origin}/api/runs/{run_id}/approval"
+                httpx.post(url, json={"decision": "approve"}, headers=approver, timeout=60)
+        return all(v["status"] in FINAL for v in views.values())
+
+    wait_until(settled, timeout_s, interval=1.0)
+    return views
+
+
+def _phase(stack: Stack, model: Path, n: int, auths: tuple, timeout_s: float) -> tuple[list[RunTimes], int, float]:
+    began = time.monotonic()
+    runs = [_start(stack, model, auths[0]) for _ in range(n)]
+    views = _drive(stack, runs, auths, timeout_s)
+    wall = time.monotonic() - began
+    done = [r for r in runs if views[r]["status"] in FINAL]
+    return [run_times(views[r], fetch_history(stack.origin, r)) for r in done], n - len(done), wall
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--nodes", type=int, default=2, help="JOB_MAX_NODES")
+    parser.add_argument("--judge-rpm", type=int, default=600, help="JUDGE_REQUESTS_PER_MINUTE")
+    parser.add_argument("--warmup", type=int, default=1, help="runs first, not counted (cold imports, first jobs)")
+    parser.add_argument("--timeout", type=float, default=7200.0)
+    args = parser.parse_args(argv)
+    state = Path(tempfile.mkdtemp(prefix="load-")).resolve()
+    print(f"bench.load: {args.runs} runs, {args.nodes} node(s), judge limit {args.judge_rpm}/min, state {state}")
+    print(f"machine: {os.cpu_count()} cores, load {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    stack = Stack(state)
+    with StubServer(MistralStub(StubConfig(latency_s=0.05))) as stub:
+        settings = {
+            "HF_HUB_OFFLINE": "1", "TRAINING_MAX_STEPS": "2", "JOB_MAX_NODES": str(args.nodes),
+            "GATE_THRESHOLD_FLOOR": "0.0", "AZURE_AI_ENDPOINT": stub.endpoint, "AZURE_AI_API_KEY": "bench-key",
+            "JUDGE_REQUESTS_PER_MINUTE": str(args.judge_rpm),
+        }  # fmt: skip
+        try:
+            stack.start(settings)
+            model = prepare(stack, state / "models")
+            auths = (_token(stack, "load.requester@contoso.com", "requester"),
+                     _token(stack, "load.approver@contoso.com", "approver"))  # fmt: skip
+            if args.warmup:
+                _phase(stack, model, args.warmup, auths, args.timeout)
+            base, base_lost, base_wall = _phase(stack, model, 1, auths, args.timeout)
+            calls_before, started = sum(stub.stub.stats().values()), time.monotonic()
+            assert stack.devhost is not None and stack.devhost.process is not None
+            with Peaks(stack.env["DATABASE_URL"], stack.devhost.process.pid) as peaks:
+                load, lost, wall = _phase(stack, model, args.runs, auths, args.timeout)
+            judge_rate = (sum(stub.stub.stats().values()) - calls_before) / ((time.monotonic() - started) / 60)
+        finally:
+            stack.stop()
+    _report(args, (base, base_lost, base_wall), (load, lost, wall), peaks, judge_rate)
+    return 0 if lost == 0 else 1
+
+
+def _report(args: argparse.Namespace, base: tuple, load: tuple, peaks: Peaks, judge_rate: float) -> None:
+    (one, _, one_wall), (many, lost, wall) = base, load
+    single_rate, rate = 60 / one_wall, len(many) * 60 / wall
+    e2e = [r.end_to_end_s for r in many]
+    starts, stages = [r.start_s for r in many], [s for r in many for s in r.stage_s]
+    print(f"\n| measure | single run | {args.runs} runs |\n|---|---|---|")
+    print(f"| runs/min | {single_rate:.2f} | {rate:.2f} |")
+    p50, p95 = percentile(e2e, 0.5), percentile(e2e, 0.95)
+    print(f"| end to end p50 / p95 s | {one[0].end_to_end_s:.1f} | {p50:.1f} / {p95:.1f} |")
+    print(f"| start overhead p50 s | {one[0].start_s:.2f} | {percentile(starts, 0.5):.2f} |")
+    print(f"| stage overhead p95 s | {percentile(one[0].stage_s, 0.95):.2f} | {percentile(stages, 0.95):.2f} |")
+    print(f"| peak PostgreSQL connections | | {peaks.connections} |")
+    print(f"| peak devhost RSS MB | | {peaks.rss_mb:.0f} |")
+    print(f"| judge calls/min (limit {args.judge_rpm}) | | {judge_rate:.0f} |")
+    goals = [
+        ("stage overhead p95 < 0.5 s", percentile(stages, 0.95) < 0.5),
+        ("start overhead < 1 s", percentile(starts, 0.5) < 1.0),
+        (f"throughput >= 80 % of {args.nodes} x single", rate >= 0.8 * args.nodes * single_rate),
+        ("zero runs lost", lost == 0),
+        ("judge rate <= limit", judge_rate <= args.judge_rpm),
+    ]
+    print(f"\nload {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("\n".join(f"goal {name}: {'pass' if ok else 'FAIL'}" for name, ok in goals))
+    print(f"{args.runs} runs, {lost} lost, start overhead {percentile(starts, .5):.2f} s, "
+          f"stage overhead p95 {percentile(stages, .95):.2f} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())
