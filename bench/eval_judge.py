@@ -28,7 +28,7 @@ from typing import Any
 
 import asyncpg
 
-from bench.pairs import Pair, Side, SpreadTooWide, check_spread, run_pairs, summarize
+from bench.pairs import Pair, Side, record_if_steady, run_pairs, summarize
 from devstack.postgres import start_postgres, stop_postgres
 from mlops.evaluation.judge import build_judge
 from mlops.evaluation.judge_cache import JudgeCache
@@ -210,13 +210,8 @@ def main() -> int:
         print(
             f"ragas.evaluate (one run): {ragas['wall_s']} s, {ragas['calls']}, {report['ragas_over_ours_median']}x ours"
         )
-    try:
-        check_spread(summary, args.max_iqr)
-    except SpreadTooWide as refused:
-        print(refused, file=sys.stderr)
+    if not record_if_steady(summary, args.max_iqr, report, RESULTS):
         return 2
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     met = summary.median <= GOAL_RATIO and repeat_calls == 0
     print(f"goal (<= {GOAL_RATIO}x the ideal, 0 repeat calls): {'met' if met else 'NOT met'}")
     return 0 if met else 1

@@ -8,10 +8,13 @@ to trust is a refusal to report, not a number.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 Side = Callable[[], dict[str, Any]]
@@ -106,3 +109,15 @@ def check_spread(summary: Summary, max_iqr: float) -> None:
             f"(limit {max_iqr:.0%}; min-max {summary.low:.2f}-{summary.high:.2f}) at load "
             f"{summary.load_low:.1f}-{summary.load_high:.1f}; rerun on a quieter machine or with more pairs"
         )
+
+
+def record_if_steady(summary: Summary, max_iqr: float, report: Mapping[str, Any], results: Path) -> bool:
+    """Write ``report`` to ``results`` unless the spread is too wide (then say why on stderr: nothing written)."""
+    try:
+        check_spread(summary, max_iqr)
+    except SpreadTooWide as refused:
+        print(refused, file=sys.stderr)
+        return False
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return True

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench.pairs import Pair, SpreadTooWide, check_spread, run_pairs, summarize
+from bench.pairs import Pair, SpreadTooWide, check_spread, record_if_steady, run_pairs, summarize
 
 
 def _pairs(ratios: list[float], loads: list[float] | None = None) -> list[Pair]:
@@ -75,3 +77,11 @@ def test_wide_spread_is_refused_with_the_numbers() -> None:
     summary = summarize(_pairs([1.0, 1.6, 1.2, 2.0, 1.4]))
     with pytest.raises(SpreadTooWide, match=r"IQR is 29% of the median \(limit 15%; min-max 1.00-2.00\)"):
         check_spread(summary, max_iqr=0.15)
+
+
+def test_a_steady_result_is_recorded_and_a_refused_one_writes_nothing(tmp_path: Path) -> None:
+    steady, wide = tmp_path / "steady.json", tmp_path / "wide.json"
+    assert record_if_steady(summarize(_pairs([1.50, 1.52, 1.49, 1.51, 1.5])), 0.1, {"median": 1.5}, steady)
+    assert json.loads(steady.read_text()) == {"median": 1.5}
+    assert not record_if_steady(summarize(_pairs([1.0, 1.6, 1.2, 2.0, 1.4])), 0.15, {"median": 1.4}, wide)
+    assert not wide.exists()
