@@ -27,9 +27,12 @@ CONDA_FILE = Path(__file__).resolve().parent / "environment" / "conda.yaml"
 ENVIRONMENT_NAME = "mlops-evaluation"
 BASE_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"
 # The app settings the scoring job reads (mlops.settings), passed through from the Function App's own.
+# The pool size and PgBouncer flag keep the job inside the connection budget and safe behind PgBouncer; the
+# quotas make its judge calls draw on the same shared bucket at the same rate as the app's.
 PASSED_SETTINGS = (
-    "DATABASE_URL", "DATABASE_ENTRA_AUTH", "BLOB_ACCOUNT_URL", "MLFLOW_TRACKING_URI", "AZURE_AI_ENDPOINT",
-    "AZURE_AI_JUDGE_MODEL", "AZURE_AI_EMBEDDING_MODEL", "JUDGE_MAX_CONCURRENCY", "EVAL_MAX_NAN_FRACTION",
+    "DATABASE_URL", "DATABASE_ENTRA_AUTH", "DATABASE_POOL_SIZE", "DATABASE_PGBOUNCER", "BLOB_ACCOUNT_URL",
+    "MLFLOW_TRACKING_URI", "AZURE_AI_ENDPOINT", "AZURE_AI_JUDGE_MODEL", "AZURE_AI_EMBEDDING_MODEL",
+    "JUDGE_MAX_CONCURRENCY", "JUDGE_REQUESTS_PER_MINUTE", "JUDGE_TOKENS_PER_MINUTE", "EVAL_MAX_NAN_FRACTION",
 )  # fmt: skip
 
 

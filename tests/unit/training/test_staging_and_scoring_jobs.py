@@ -68,7 +68,9 @@ def test_staging_submits_the_job_to_the_workspace(rest: FakeAzureML, backend: Az
 
 
 def test_the_scoring_job_scores_every_batch_into_the_folder_beside_the_predictions(tmp_path: Path) -> None:
+    budget = {"DATABASE_POOL_SIZE": "3", "DATABASE_PGBOUNCER": "true", "JUDGE_REQUESTS_PER_MINUTE": "600"}
     settings = {"DATABASE_URL": "postgresql://db/mlops", "AZURE_AI_API_KEY": "secret", "EVAL_MAX_NAN_FRACTION": "0.2"}
+    settings |= budget
     code = code_snapshot(tmp_path / "code")
     job = build_scoring_job(
         "run-7", PREDICTIONS, [(0, 50), (50, 80)], ["faithfulness"], "mlops-evaluation:1", settings, code
@@ -80,7 +82,11 @@ def test_the_scoring_job_scores_every_batch_into_the_folder_beside_the_predictio
     assert (
         doc["inputs"]["predictions"]["path"] == "azureml://datastores/model_outputs/paths/runs/run-7/predictions.jsonl"
     )
-    assert doc["environment_variables"] == {"DATABASE_URL": "postgresql://db/mlops", "EVAL_MAX_NAN_FRACTION": "0.2"}
+    assert doc["environment_variables"] == {
+        "DATABASE_URL": "postgresql://db/mlops",
+        "EVAL_MAX_NAN_FRACTION": "0.2",
+        **budget,
+    }  # the connection budget and the judge quota reach the job; the judge's key never does
 
 
 def test_a_scoring_job_without_batches_is_refused(tmp_path: Path) -> None:
