@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from mlops.evaluation import MetricWeights
+from mlops.evaluation.mlscore import ANSWER_INDEPENDENT_METRICS
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 DATASETS_PREFIX = "blob://datasets/"
@@ -71,7 +72,11 @@ class RescoreRequest(_Body):
     @field_validator("weights")
     @classmethod
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        return MetricWeights.from_mapping(value).as_dict()
+        weights = MetricWeights.from_mapping(value).as_dict()
+        weighed = [name for name in ANSWER_INDEPENDENT_METRICS if weights[name] > 0]
+        if weighed:  # as the gate refuses them: a what-if the gate would never accept would mislead
+            raise ValueError(f"{weighed[0]} does not read the model's answer: it cannot weigh")
+        return weights
 
 
 def _integral(value: object) -> object:

@@ -46,8 +46,9 @@ class FunctionRoutes:
         ]
 
     def route(self) -> web.RouteDef:
-        """The catch-all route under the prefix (register it after every fixed route)."""
-        path = f"/{self._prefix}/{{tail:.*}}" if self._prefix else "/{tail:.*}"
+        """The catch-all route under the prefix (register it after every fixed route); ``[\\s\\S]``, not ``.``:
+        a path with an encoded newline is still the app's to answer (404 from the table, as the host does)."""
+        path = f"/{self._prefix}/{{tail:[\\s\\S]*}}" if self._prefix else "/{tail:[\\s\\S]*}"
         return web.route("*", path, self.handle)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:

@@ -41,10 +41,17 @@ def stack_env(
     postgres_server: PostgresHandle, azurite: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, str]:
     """Settings of a fresh stack: its own database, MLflow store and model cache; datasets seeded."""
+    return fresh_stack_env("e2e_release", postgres_server, azurite, tmp_path_factory)
+
+
+def fresh_stack_env(
+    database: str, postgres_server: PostgresHandle, azurite: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """Settings of a stack on a database of its own (created and seeded here), its own MLflow store and
+    model cache: what one test writes there, no other test reads."""
     from devstack import init_tracking_store, tracking_uri
     from mlops.blob import BlobStore
 
-    database = "e2e_release"
     create_database(postgres_server.dsn_for("postgres"), database)
     dsn = postgres_server.dsn_for(database)
     mlflow_dir = tmp_path_factory.mktemp("mlflow")

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from devstack import free_port
-from tests.e2e.conftest import E2E_SIGNING_KEYS, ROOT, Api
+from devstack.postgres import PostgresHandle
+from tests.e2e.conftest import E2E_SIGNING_KEYS, ROOT, Api, fresh_stack_env
 from tests.fixtures.devhost import run_devhost
 
 # Fixed cost and the same cases every run: a seed, bounded examples per operation, no example database; the
@@ -43,13 +44,16 @@ FUZZER = "fuzz.bot@contoso.com"
 
 
 @pytest.fixture
-def fuzz_target(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Api]:
+def fuzz_target(
+    postgres_server: PostgresHandle, azurite: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> Iterator[Api]:
     """The app on devhost under a gate policy the document describes in full: the floor at 0 and custom
-    weights allowed (a deployment's own floor and profiles are policy, answered 422 naming the field)."""
+    weights allowed (a deployment's own floor and profiles are policy, answered 422 naming the field). Its
+    own database: the runs and datasets the fuzzer creates are no other test's."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     env = {
-        **stack_env,
+        **fresh_stack_env("e2e_fuzz", postgres_server, azurite, tmp_path_factory),
         "PUBLIC_BASE_URL": origin,
         "TEAMS_WEBHOOK_URL": f"{origin}/admin/webhooks/teams",
         "APPROVAL_SIGNING_KEYS": E2E_SIGNING_KEYS,
