@@ -15,6 +15,7 @@ BodyT = TypeVar("BodyT", bound=BaseModel)
 DATASETS_PREFIX = "blob://datasets/"
 # Free text reaches PostgreSQL, whose text type cannot hold NUL: refused here (422), never a 500 there.
 TEXT = r"^[^\x00]*$"
+NAMED = r"^[^\x00]*[^\x00\s][^\x00]*$"  # an identifier: not blank (nothing is trimmed), no NUL
 DATASET_NAME = r"^[a-z0-9][a-z0-9_\-]*$"
 # A file of the datasets container by a plain path: no segment that is empty or starts with '.' ('..' climbs
 # out), no query, fragment, backslash or control character. triggers/openapi.json carries the same pattern.
@@ -41,9 +42,9 @@ class _Body(BaseModel):
 
 
 class RunRequest(_Body):
-    model_id: str = Field(min_length=1, max_length=512, pattern=TEXT)
-    dataset: str = Field(min_length=1, max_length=128, pattern=TEXT)
-    experiment_name: str = Field(min_length=1, max_length=256, pattern=TEXT)
+    model_id: str = Field(min_length=1, max_length=512, pattern=NAMED)
+    dataset: str = Field(min_length=1, max_length=128, pattern=NAMED)
+    experiment_name: str = Field(min_length=1, max_length=256, pattern=NAMED)
     task_type: Literal["finetune", "evaluate"]
     # Left out: the gate policy's floor. Below the floor: 422 (mlops.gate decides, not the requester).
     ml_score_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
