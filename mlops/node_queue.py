@@ -8,12 +8,14 @@ the names sort in turn order, see new_ticket; ``jobs/nodes``: one lock file per 
 
 which waits (cheaply: nothing heavy is imported) until its ticket is among the first free nodes' worth,
 holds a node's lock and becomes COMMAND (exec: the lock goes with it and is freed when the job exits,
-however it exits). Tickets and locks outlive a devhost restart, so no job is lost or started twice.
+however it exits, or when it calls release_node once its compute is done). Tickets and locks outlive a
+devhost restart, so no job is lost or started twice.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import sys
@@ -24,6 +26,7 @@ from pathlib import Path
 
 POLL_S = 0.2
 ORPHAN_S = 60.0
+NODE_FD_ENV = "MLOPS_NODE_FD"
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,16 @@ def take_node(jobs_dir: Path, nodes: int) -> int | None:
     return None
 
 
+def release_node() -> None:
+    """Give this job's node back (no-op outside a queued job). A job calls it when its compute is done:
+    publishing the outcome may wait minutes for a broker that is away, and the next job should not."""
+    fd = os.environ.pop(NODE_FD_ENV, "")
+    if fd.isdigit():
+        with contextlib.suppress(OSError):
+            fcntl.flock(int(fd), fcntl.LOCK_UN)  # unlocks every copy of the descriptor, children's too
+            os.close(int(fd))
+
+
 def wait_for_node(jobs_dir: Path, nodes: int, ticket: str) -> int:
     """Wait until ``ticket`` may run (at most ``nodes`` - 1 tickets ahead of it) and a node is free;
     returns the node's locked descriptor and leaves the queue."""
@@ -133,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not command or args.nodes < 1:
         parser.error("a command after -- and --nodes >= 1 are required")
     (args.jobs_dir / "queue" / args.ticket).write_text(str(os.getpid()))  # its queue place is held while it lives
-    wait_for_node(args.jobs_dir, args.nodes, args.ticket)
+    os.environ[NODE_FD_ENV] = str(wait_for_node(args.jobs_dir, args.nodes, args.ticket))
     os.execvp(command[0], command)
 
 

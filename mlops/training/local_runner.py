@@ -21,6 +21,7 @@ from pathlib import Path
 from mlops.blob import BlobStore
 from mlops.bootstrap import blob_store, event_publisher
 from mlops.events import TRAINING_DONE, TRAINING_FAILED, EventPublisher, LifecycleEvent
+from mlops.node_queue import release_node
 from mlops.payloads import TrainingRequest
 from mlops.settings import Settings, SettingsError
 from mlops.training.job_process import JobFailed, run_training_job
@@ -96,7 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report(publisher: EventPublisher, event: LifecycleEvent) -> int:
-    """Publish a job's outcome (retrying while the broker is away); the job's exit status: 1 if it could not."""
+    """Publish a job's outcome (retrying while the broker is away, on no node: the work is done); the
+    job's exit status: 1 if it could not."""
+    release_node()
     try:
         attempts = asyncio.run(publish_with_retry(publisher, event))
     except PublishError as exc:

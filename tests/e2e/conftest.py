@@ -17,7 +17,9 @@ from devstack import create_database, free_port
 from devstack.postgres import PostgresHandle
 from mlops.models.tiny import build_tiny_model, corpus_from_jsonl
 from mlops.seed import read_manifest, seed
+from mlops.training.launch import jobs_dir
 from tests.fixtures.devhost import RunningDevHost, run_devhost
+from tests.fixtures.jobs import stop_jobs
 from tests.fixtures.services import migrated_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,10 +153,11 @@ def wait_until(
 
 
 @pytest.fixture
-def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Callable[..., Any]:
+def devhost_factory(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """Start the real function app on devhost (virtual clock) over the stack; same state dir on restart;
-    keyword arguments are extra app settings."""
-    return devhost_starter(stack_env, tmp_path / "devhost")
+    keyword arguments are extra app settings. The jobs the test's runs started stop with the test."""
+    yield devhost_starter(stack_env, tmp_path / "devhost")
+    stop_jobs(jobs_dir(Path(stack_env["MODEL_CACHE_DIR"])))
 
 
 def devhost_starter(stack_env: dict[str, str], state: Path) -> Callable[..., Any]:

@@ -10,10 +10,7 @@ does the same), so 405 is not this API's contract and the document cannot promis
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +23,7 @@ from devstack.postgres import PostgresHandle
 from mlops.training.launch import jobs_dir
 from tests.e2e.conftest import E2E_SIGNING_KEYS, ROOT, Api, fresh_stack_env
 from tests.fixtures.devhost import run_devhost
+from tests.fixtures.jobs import stop_jobs
 
 # Fixed cost and the same cases every run: a seed, bounded examples per operation, no example database; the
 # stateful phase gets more scenarios, long enough to go list datasets -> start a run -> the run's routes.
@@ -69,16 +67,7 @@ def fuzz_target(
         ) as host:
             yield Api(host, FUZZER, ROLES)
     finally:
-        _stop_jobs(jobs_dir(Path(env["MODEL_CACHE_DIR"])))
-
-
-def _stop_jobs(directory: Path) -> None:
-    """The fuzzer's runs start staging jobs for made-up model ids; each outlives devhost by design (it keeps
-    retrying to publish its outcome to the stopped broker), so stop them with the test: each pid file names
-    a session leader (the job and its queue waiter)."""
-    for pid_file in directory.glob("*.pid"):
-        with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
-            os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+        stop_jobs(jobs_dir(Path(env["MODEL_CACHE_DIR"])))
 
 
 def test_schemathesis_finds_no_failure_in_any_phase(fuzz_target: Api, tmp_path: Path):

@@ -9,6 +9,7 @@ from devstack.processes import wait_until
 from mlops.node_queue import new_ticket, place_of, waiting
 from mlops.training.backends import LocalTrainingBackend
 from mlops.training.launch import jobs_dir, launch_detached
+from tests.fixtures.jobs import stop_jobs
 
 JOB = (
     "import sys, time; trace, name, seconds = sys.argv[1:]\n"
@@ -81,3 +82,21 @@ def test_a_runs_next_job_goes_before_younger_runs_jobs(tmp_path):
     launch_detached("local-score-run-a", "run-a", _job(trace, "score-a", 0.1), model_cache_dir=cache, nodes=1)
     assert wait_until(lambda: len(_events(trace)) == 6, timeout=60)
     assert [name for kind, name, _ in _events(trace) if kind == "start"] == ["gen-a", "score-a", "gen-b"]
+
+
+def test_a_job_that_gave_its_node_back_no_longer_holds_the_queue(tmp_path):
+    """A finished job still publishing its outcome to an absent broker (retrying for minutes) has released
+    its node: the next job starts while it waits."""
+    cache, trace = tmp_path / "models", tmp_path / "trace.txt"
+    publishing = (
+        "import sys, time; from mlops.node_queue import release_node; trace = sys.argv[1]\n"
+        "open(trace, 'a').write('start publisher %f\\n' % time.time())\n"
+        "release_node(); time.sleep(30)\n"
+    )
+    publisher = [sys.executable, "-c", publishing, str(trace)]
+    launch_detached("local-score-run-a", "run-a", publisher, model_cache_dir=cache, nodes=1)
+    launch_detached("local-score-run-b", "run-b", _job(trace, "run-b", 0.1), model_cache_dir=cache, nodes=1)
+    try:
+        assert wait_until(lambda: ("end", "run-b") in [(k, n) for k, n, _ in _events(trace)], timeout=20)
+    finally:
+        stop_jobs(jobs_dir(cache))
