@@ -1,4 +1,4 @@
-"""The RAGAS judge: ChatMistralAI + MistralAIEmbeddings on the Azure AI endpoint, built from settings.
+"""The RAGAS judge: Mistral chat completions + MistralAIEmbeddings on the Azure AI endpoint, from settings.
 
 One Judge per evaluation: a concurrency limit shared by chat and embedding calls, the retry policy,
 the answer cache and the usage counters (calls, retries, tokens, estimated cost) it reports.
@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlops.evaluation.judge_cache import JudgeCache
+from mlops.evaluation.mistral_chat import MistralChat
 from mlops.evaluation.rate_limit import SharedRateLimit
 from mlops.evaluation.retry import RetryPolicy
 
@@ -45,7 +46,7 @@ class Judge:
     """The clients, limits, cache and counters of one evaluation's judge."""
 
     config: JudgeSettings
-    chat: Any
+    chat: MistralChat
     embeddings: Any
     cache: JudgeCache
     semaphore: asyncio.Semaphore
@@ -67,6 +68,10 @@ class Judge:
         if self.limiter is not None:
             await self.limiter.settle(estimated, used)
 
+    async def aclose(self) -> None:
+        """Close the chat client's connections (the embeddings client keeps its own until collected)."""
+        await self.chat.aclose()
+
     @property
     def policy(self) -> RetryPolicy:
         return RetryPolicy(self.config.max_retries, self.config.timeout_s, self.config.base_delay_s)
@@ -83,20 +88,15 @@ class Judge:
 def build_judge(
     config: JudgeSettings, cache: JudgeCache | None = None, limiter: SharedRateLimit | None = None
 ) -> Judge:
-    """The real langchain-mistralai clients pointed at the endpoint; their own retries are off (ours run).
-    Without a cache, verdicts are reused within this evaluation only; without a limiter, only
-    max_concurrency bounds the calls."""
+    """The Mistral chat client and the real langchain-mistralai embeddings client pointed at the endpoint;
+    the embeddings client's own retries are off (ours run). Without a cache, verdicts are reused within this
+    evaluation only; without a limiter, only max_concurrency bounds the calls."""
     os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
-    from langchain_mistralai import ChatMistralAI, MistralAIEmbeddings
+    from langchain_mistralai import MistralAIEmbeddings
     from pydantic import SecretStr
 
-    chat = ChatMistralAI(  # type: ignore[call-arg]
-        model=config.model,
-        base_url=config.endpoint,
-        api_key=SecretStr(config.api_key),
-        temperature=0,
-        max_retries=1,
-        timeout=int(max(1, config.timeout_s)),
+    chat = MistralChat(
+        config.endpoint, config.api_key, config.model, max(1.0, config.timeout_s), config.max_concurrency
     )
     embeddings = MistralAIEmbeddings(
         model=config.embedding_model,

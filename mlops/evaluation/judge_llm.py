@@ -16,10 +16,9 @@ from ragas.run_config import RunConfig
 
 from mlops.evaluation.judge import Judge
 from mlops.evaluation.judge_cache import cache_key
+from mlops.evaluation.mistral_chat import ChatReply, Completion, MistralChat
 from mlops.evaluation.rate_limit import estimate_tokens
 from mlops.evaluation.retry import call_with_retries
-
-Completion = dict[str, str | None]
 
 
 class JudgeLLM(BaseRagasLLM):
@@ -52,31 +51,25 @@ class JudgeLLM(BaseRagasLLM):
         self, prompt: PromptValue, n: int, temperature: float, stop: list[str] | None
     ) -> list[Completion]:
         judge = self.judge
-        extra: dict[str, Any] = {"temperature": temperature, **({"n": n} if n > 1 else {})}
+        text = prompt.to_string()
+        body, estimate = judge.chat.request(text, n, temperature, stop), estimate_tokens(text)
 
-        estimate = estimate_tokens(prompt.to_string())
-
-        async def call() -> Any:
+        async def call() -> ChatReply:
             judge.usage.chat_calls += 1
-            return await judge.chat.agenerate([prompt.to_messages()], stop=stop, **extra)
+            return MistralChat.parse(await judge.chat.post(body))
 
         async def admit() -> None:
             await judge.admit(estimate)
 
         try:
-            result, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge chat call", admit)
+            reply, retries = await call_with_retries(call, judge.policy, judge.semaphore, "judge chat call", admit)
         except Exception:
             judge.usage.failures += 1
             raise
         judge.usage.retries += retries
-        usage = (result.llm_output or {}).get("token_usage") or {}
-        prompt_tokens, completion_tokens = int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
-        judge.add_tokens(prompt_tokens, completion_tokens)
-        await judge.settle(estimate, prompt_tokens + completion_tokens)
-        return [
-            {"text": g.text, "finish_reason": (g.generation_info or {}).get("finish_reason")}
-            for g in result.generations[0]
-        ]
+        judge.add_tokens(reply.prompt_tokens, reply.completion_tokens)
+        await judge.settle(estimate, reply.prompt_tokens + reply.completion_tokens)
+        return reply.completions
 
     def is_finished(self, response: LLMResult) -> bool:
         """A completion cut by the token limit would parse as garbage: RAGAS then raises."""

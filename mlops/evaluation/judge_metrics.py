@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mlops.evaluation.judge import Judge
@@ -36,13 +36,14 @@ def build_judge_scorers(judge: Judge, names: Sequence[str] = JUDGE_METRICS) -> d
         from ragas.metrics import AnswerCorrectness, Faithfulness, LLMContextPrecisionWithReference, LLMContextRecall
 
     llm = JudgeLLM(judge)
-    metrics: dict[str, Any] = {
-        "faithfulness": Faithfulness(llm=llm),
-        "answer_relevancy": _relevancy(judge, llm),
-        "context_precision": LLMContextPrecisionWithReference(llm=llm),
-        "llm_context_recall": LLMContextRecall(llm=llm),
-        "answer_correctness": AnswerCorrectness(llm=llm, weights=[1.0, 0.0]),
+    builders: dict[str, Callable[[], Any]] = {
+        "faithfulness": lambda: Faithfulness(llm=llm),
+        "answer_relevancy": lambda: _relevancy(judge, llm),
+        "context_precision": lambda: LLMContextPrecisionWithReference(llm=llm),
+        "llm_context_recall": lambda: LLMContextRecall(llm=llm),
+        "answer_correctness": lambda: AnswerCorrectness(llm=llm, weights=[1.0, 0.0]),
     }
+    metrics = {name: _with_fixed_prompt_parts(builders[name]()) for name in names}
 
     def scorer(metric: Any) -> Scorer:
         async def score(row: PredictionRow) -> float:
@@ -57,6 +58,17 @@ def build_judge_scorers(judge: Judge, names: Sequence[str] = JUDGE_METRICS) -> d
         return score
 
     return {name: scorer(metrics[name]) for name in names}
+
+
+def _with_fixed_prompt_parts(metric: Any) -> Any:
+    """RAGAS rebuilds each prompt's output JSON schema and examples on every call: pydantic work on the one
+    event loop (~1 ms a prompt) while the calls in flight wait for it to read their replies. Both depend
+    only on the prompt, so each is built once per metric."""
+    for prompt in metric.get_prompts().values():
+        signature, examples = prompt._generate_output_signature(), prompt._generate_examples()
+        prompt._generate_output_signature = lambda indent=4, text=signature: text
+        prompt._generate_examples = lambda text=examples: text
+    return metric
 
 
 def _relevancy(judge: Judge, llm: JudgeLLM) -> Any:

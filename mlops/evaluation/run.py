@@ -45,7 +45,10 @@ async def run_scorer(settings: Settings) -> AsyncIterator[Scorer]:
 
     async def judged(rows: Sequence[PredictionRow], judge_metrics: Sequence[str]) -> ScoredRows:
         judge = build_judge(config, JudgeCache(store), limiter)
-        return await ascore_rows(rows, judge=judge, judge_metrics=judge_metrics)
+        try:
+            return await ascore_rows(rows, judge=judge, judge_metrics=judge_metrics)
+        finally:
+            await judge.aclose()
 
     try:
         yield judged

@@ -1,4 +1,4 @@
-"""The judge path end to end: real ChatMistralAI / MistralAIEmbeddings against the stub."""
+"""The judge path end to end: Mistral's chat API and the real MistralAIEmbeddings against the stub."""
 
 from __future__ import annotations
 
