@@ -20,10 +20,9 @@ MANIFEST = ROOT / "data" / "datasets" / "manifest.json"
 USER = "chaos.requester@contoso.com"
 
 
-def prepare(stack: Stack, models: Path) -> Path:
-    """Seed the datasets and build the tiny model (the hub is unreachable); returns the model's directory."""
+def seed_datasets(stack: Stack, manifest: Path = MANIFEST) -> None:
+    """Upload the manifest's datasets to the stack's Blob Storage and register them in its database."""
     from mlops.blob import BlobStore
-    from mlops.models.tiny import build_tiny_model, corpus_from_jsonl
     from mlops.seed import read_manifest, seed
     from mlops.store import RunStore
 
@@ -32,12 +31,19 @@ def prepare(stack: Stack, models: Path) -> Path:
         try:
             await store.migrate()
             await seed(
-                read_manifest(MANIFEST), store, BlobStore.from_connection_string(stack.env["BLOB_CONNECTION_STRING"])
+                read_manifest(manifest), store, BlobStore.from_connection_string(stack.env["BLOB_CONNECTION_STRING"])
             )
         finally:
             await store.close()
 
     asyncio.run(seed_all())
+
+
+def prepare(stack: Stack, models: Path) -> Path:
+    """Seed the datasets and build the tiny model (the hub is unreachable); returns the model's directory."""
+    from mlops.models.tiny import build_tiny_model, corpus_from_jsonl
+
+    seed_datasets(stack)
     corpus = corpus_from_jsonl(sorted((ROOT / "data" / "datasets").rglob("*.jsonl")))
     return build_tiny_model(models / "tiny-mistral", corpus)
 

@@ -1,7 +1,9 @@
 """``python -m bench.load --runs 50``: N evaluate runs of the tiny model started at once on devhost, each
 approved through the API as soon as it waits, against one run alone measured first in the same invocation
-(after a warm-up run). Approvals go through the API at once, so no durable timer has to pass and the history
-keeps real timestamps (devhost's virtual clock would stamp them with virtual time).
+(after a warm-up run). Each run evaluates its own copy of rag_qa (bench/load/datasets.py), so the judge
+cache does not answer one run's prompts with another's verdicts. Approvals go through the API at once, so
+no durable timer has to pass and the history keeps real timestamps (devhost's virtual clock would stamp
+them with virtual time).
 
 Prints runs/min, p50/p95 end to end, the start overhead (run.created -> first activity) and the stage
 overhead (a completion -> the next activity; the job's own work is not in it), peak PostgreSQL connections,
@@ -16,12 +18,14 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
-from bench.chaos.driver import prepare
+from bench.chaos.driver import prepare, seed_datasets
 from bench.chaos.processes import Stack
+from bench.load.datasets import distinct_datasets
 from bench.load.measure import Peaks, RunTimes, fetch_history, percentile, run_times
 from devstack.processes import wait_until
 from tests.tools.mistral_stub import MistralStub, StubConfig, StubServer
@@ -35,8 +39,8 @@ def _token(stack: Stack, user: str, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
 
 
-def _start(stack: Stack, model: Path, auth: dict[str, str]) -> str:
-    body = {"model_id": str(model), "dataset": "rag_qa", "experiment_name": "load", "task_type": "evaluate"}
+def _start(stack: Stack, model: Path, dataset: str, auth: dict[str, str]) -> str:
+    body = {"model_id": str(model), "dataset": dataset, "experiment_name": "load", "task_type": "evaluate"}
     reply = httpx.post(f"{stack.origin}/api/runs", json=body, headers=auth, timeout=120)
     reply.raise_for_status()
     return str(reply.json()["run_id"])
@@ -60,9 +64,12 @@ def _drive(stack: Stack, runs: list[str], auths: tuple[dict[str, str], dict[str,
     return views
 
 
-def _phase(stack: Stack, model: Path, n: int, auths: tuple, timeout_s: float) -> tuple[list[RunTimes], int, float]:
+def _phase(
+    stack: Stack, model: Path, datasets: Iterator[str], n: int, auths: tuple, timeout_s: float
+) -> tuple[list[RunTimes], int, float]:
+    """n runs started at once, each on the next dataset; their times, how many did not settle, the wall time."""
     began = time.monotonic()
-    runs = [_start(stack, model, auths[0]) for _ in range(n)]
+    runs = [_start(stack, model, next(datasets), auths[0]) for _ in range(n)]
     views = _drive(stack, runs, auths, timeout_s)
     wall = time.monotonic() - began
     done = [r for r in runs if views[r]["status"] in FINAL]
@@ -90,15 +97,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             stack.start(settings)
             model = prepare(stack, state / "models")
+            manifest, names = distinct_datasets(state / "datasets", args.warmup + 1 + args.runs)
+            seed_datasets(stack, manifest)
+            datasets = iter(names)
             auths = (_token(stack, "load.requester@contoso.com", "requester"),
                      _token(stack, "load.approver@contoso.com", "approver"))  # fmt: skip
             if args.warmup:
-                _phase(stack, model, args.warmup, auths, args.timeout)
-            base, base_lost, base_wall = _phase(stack, model, 1, auths, args.timeout)
+                _phase(stack, model, datasets, args.warmup, auths, args.timeout)
+            base, base_lost, base_wall = _phase(stack, model, datasets, 1, auths, args.timeout)
             calls_before, started = sum(stub.stub.stats().values()), time.monotonic()
             assert stack.devhost is not None and stack.devhost.process is not None
             with Peaks(stack.env["DATABASE_URL"], stack.devhost.process.pid) as peaks:
-                load, lost, wall = _phase(stack, model, args.runs, auths, args.timeout)
+                load, lost, wall = _phase(stack, model, datasets, args.runs, auths, args.timeout)
             judge_rate = (sum(stub.stub.stats().values()) - calls_before) / ((time.monotonic() - started) / 60)
         finally:
             stack.stop()
