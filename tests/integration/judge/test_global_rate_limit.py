@@ -17,6 +17,7 @@ from tests.tools.sample_rows import ROWS
 
 LIMIT = RateLimit(requests_per_minute=600, tokens_per_minute=10_000_000, burst_s=1.0)  # 10/s, 10 at once
 SCORERS = 4
+DELIVERY_SLACK_S = 0.2  # admitted at t, a request reaches the stub a little later, more so on a loaded machine
 
 
 def _most_in_any_window(arrivals: list[float], window_s: float) -> int:
@@ -37,7 +38,8 @@ async def test_concurrent_scorers_never_exceed_the_shared_limit(
     calls = len(stub.arrivals)
     assert calls > 2 * LIMIT.request_burst  # enough calls that the limit had to hold some back
     for window_s in (0.5, 1.0, 2.0):
-        allowed = LIMIT.request_burst + LIMIT.requests_per_s * window_s + 1  # +1: the clock's edges
+        # the bucket admits at most burst + rate x window in any window; arrivals lag admissions by up to the slack
+        allowed = LIMIT.request_burst + LIMIT.requests_per_s * (window_s + DELIVERY_SLACK_S) + 1  # +1: clock edges
         assert _most_in_any_window(stub.arrivals, window_s) <= allowed
     assert sum(judge.usage.rate_limit_wait_s for judge in judges) > 0
     assert all(judge.usage.limit_requests_per_minute == 600 for judge in judges)
