@@ -194,7 +194,8 @@ def main() -> int:
     repeat_calls = max(sum(pair.results["repeat"]["calls"].values()) for pair in pairs)
     median_wall = statistics.median(run["wall_s"] for run in cold)
     report = {
-        "samples": args.samples, "latency_s": args.latency, "concurrency": args.concurrency, "metrics": METRICS,
+        "samples": args.samples, "distinct_samples": len(set(rows)),  # repeats are answered from the cache
+        "latency_s": args.latency, "concurrency": args.concurrency, "metrics": METRICS,
         "ideal": "calls x latency / concurrency (the calls the stub counted in that cold run)",
         "ours_vs_ideal": summary.as_dict(),
         "cold": cold,

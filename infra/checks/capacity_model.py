@@ -1,22 +1,28 @@
 """Runs per day of a deployment, resource by resource (docs/capacity.md; a test keeps the doc equal to this).
 
 Each resource carries ``capacity per day / cost per run``; the smallest is what saturates first. The costs
-per run are an ``evaluate``/``finetune`` run on the rag_qa eval set (40 rows): the judge's from
-bench/results/eval_judge.json (1,200 calls and 432,844 tokens for 200 rows, 4 judge metrics), the jobs'
-node minutes are estimates until bench.load runs on Azure (node start from zero included).
+per run are an ``evaluate``/``finetune`` run on the rag_qa eval set (40 rows): the judge's from the first
+cold evaluation in bench/results/eval_judge.json (its calls and tokens per distinct sample, 4 judge metrics:
+repeated rows are answered from the cache), the jobs' node minutes are estimates until bench.load runs on
+Azure (node start from zero included).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from infra.checks import bicep
 from infra.checks.capacity import budget, cpu_job_nodes, main_defaults
 
 EVAL_ROWS = 40
-JUDGE_REQUESTS_PER_RUN = EVAL_ROWS * 1200 // 200
-JUDGE_TOKENS_PER_RUN = EVAL_ROWS * 432_844 // 200
+JUDGE_BENCH = json.loads((Path(__file__).resolve().parents[2] / "bench" / "results" / "eval_judge.json").read_text())
+JUDGE_COLD_RUN = JUDGE_BENCH["cold"][0]
+JUDGE_REQUESTS_PER_RUN = EVAL_ROWS * sum(JUDGE_COLD_RUN["calls"].values()) // JUDGE_BENCH["distinct_samples"]
+JUDGE_TOKENS_PER_RUN = (
+    EVAL_ROWS * (JUDGE_COLD_RUN["input_tokens"] + JUDGE_COLD_RUN["output_tokens"]) // JUDGE_BENCH["distinct_samples"]
+)
 GPU_NODE_MINUTES_PER_RUN = 10  # estimate: LoRA job + answer generation, node start amortised
 CPU_NODE_MINUTES_PER_RUN = 5  # estimate: staging + scoring jobs
 FUNCTION_ACTIVITY_SECONDS_PER_RUN = 30  # estimate: every activity of one run, one after the other
