@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,17 +18,20 @@ from devstack import free_port
 from devstack.postgres import start_postgres, stop_postgres
 from devstack.processes import port_open
 from devstack.stack import DATABASE, up
+from mlops.settings import SERVICEBUS_TOPIC
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 180.0
 
 
-def _wait(ready: object, what: str, log: Path | None = None) -> None:
+def _wait(ready: Callable[[], bool], what: str, child: Child) -> None:
+    """Until ready() or the timeout; at once when the child has exited (its log's tail says why)."""
     deadline = time.monotonic() + READY_TIMEOUT_S
-    while not ready():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            tail = log.read_text()[-2000:] if log and log.exists() else ""
-            raise RuntimeError(f"{what} did not become ready\n{tail}")
+    while not ready():
+        exited = child.process is not None and child.process.poll() is not None
+        if exited or time.monotonic() > deadline:
+            tail = child.log.read_text()[-2000:] if child.log.exists() else ""
+            raise RuntimeError(f"{what} {'exited' if exited else 'did not become ready'}\n{tail}")
         time.sleep(0.2)
 
 
@@ -79,6 +83,7 @@ class Stack:
             "SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
         )
         host_env = {
+            "SERVICEBUS_TOPIC": SERVICEBUS_TOPIC.default,  # the triggers bind %SERVICEBUS_TOPIC%
             **base,
             "ServiceBusConnection": connection,
             "PUBLIC_BASE_URL": self.origin,
@@ -92,12 +97,12 @@ class Stack:
     def start_broker(self) -> None:
         assert self.broker is not None
         self.broker.start()
-        _wait(lambda: port_open("127.0.0.1", self.broker_port), "the broker", self.broker.log)
+        _wait(lambda: port_open("127.0.0.1", self.broker_port), "the broker", self.broker)
 
     def start_devhost(self) -> None:
         assert self.devhost is not None
         self.devhost.start()
-        _wait(self._devhost_up, "devhost", self.devhost.log)
+        _wait(self._devhost_up, "devhost", self.devhost)
 
     def _devhost_up(self) -> bool:
         try:
