@@ -41,17 +41,15 @@ class JudgeLLM(BaseRagasLLM):
         callbacks: Any = None,
     ) -> LLMResult:
         temp = self.get_temperature(n) if temperature is None else temperature
-        request = {"kind": "chat", "prompt": prompt.to_string(), "n": n, "temperature": temp, "stop": stop}
+        text = prompt.to_string()
+        request = {"kind": "chat", "prompt": text, "n": n, "temperature": temp, "stop": stop}
         key = cache_key(self.judge.config.model, request)
-        completions, cached = await self.judge.cache.get_or_compute(key, lambda: self._complete(prompt, n, temp, stop))
+        completions, cached = await self.judge.cache.get_or_compute(key, lambda: self._complete(text, n, temp, stop))
         self.judge.usage.cache_hits += cached
         return LLMResult(generations=[[_generation(c) for c in completions]])
 
-    async def _complete(
-        self, prompt: PromptValue, n: int, temperature: float, stop: list[str] | None
-    ) -> list[Completion]:
+    async def _complete(self, text: str, n: int, temperature: float, stop: list[str] | None) -> list[Completion]:
         judge = self.judge
-        text = prompt.to_string()
         body, estimate = judge.chat.request(text, n, temperature, stop), estimate_tokens(text)
 
         async def call() -> ChatReply:
