@@ -9,7 +9,8 @@ the names sort in turn order, see new_ticket; ``jobs/nodes``: one lock file per 
 which waits (cheaply: nothing heavy is imported) until its ticket is among the first free nodes' worth,
 holds a node's lock and becomes COMMAND (exec: the lock goes with it and is freed when the job exits,
 however it exits, or when it calls release_node once its compute is done). Tickets and locks outlive a
-devhost restart, so no job is lost or started twice.
+devhost restart, so no job is lost or started twice. A job's thread pools are sized to its node's share
+of the machine's cores (node_environment), as a job on a cluster node uses that node's cores.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from pathlib import Path
 POLL_S = 0.2
 ORPHAN_S = 60.0
 NODE_FD_ENV = "MLOPS_NODE_FD"
+# The math libraries' thread pools (torch and numpy's OpenMP/BLAS, tokenizers' rayon): a job sizes them to
+# its node's cores, as a job on an Azure ML node sizes them to that node's.
+THREAD_POOLS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -60,18 +64,20 @@ def waiting(jobs_dir: Path) -> list[str]:
     machine restarted) is dropped, so it never holds the queue up."""
     queue = jobs_dir / "queue"
     tickets = sorted(queue.iterdir()) if queue.is_dir() else []
-    alive = []
-    for path in tickets:
-        try:
-            pid = path.read_text().strip()
-        except FileNotFoundError:  # its job just took a node
-            continue
-        stale = not pid and time.time() - path.stat().st_mtime > ORPHAN_S  # its submitter died before the spawn
-        if stale or (pid.isdigit() and not pid_alive(int(pid))):
-            path.unlink(missing_ok=True)
-            continue
-        alive.append(path.name)
-    return alive
+    return [path.name for path in tickets if _still_waiting(path)]
+
+
+def _still_waiting(ticket: Path) -> bool:
+    """Whether ``ticket``'s job still waits; a stale ticket is dropped."""
+    try:
+        pid = ticket.read_text().strip()
+    except FileNotFoundError:  # its job just took a node
+        return False
+    stale = not pid and time.time() - ticket.stat().st_mtime > ORPHAN_S  # its submitter died before the spawn
+    if stale or (pid.isdigit() and not pid_alive(int(pid))):
+        ticket.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def pid_alive(pid: int) -> bool:
@@ -121,17 +127,33 @@ def release_node() -> None:
 
 
 def wait_for_node(jobs_dir: Path, nodes: int, ticket: str) -> int:
-    """Wait until ``ticket`` may run (at most ``nodes`` - 1 tickets ahead of it) and a node is free;
-    returns the node's locked descriptor and leaves the queue."""
+    """Wait until ``ticket`` may run (fewer than ``nodes`` live tickets ahead of it) and a node is free;
+    returns the node's locked descriptor and leaves the queue. Each look checks at most ``nodes`` live
+    tickets ahead, not the whole queue: fifty waiting jobs would otherwise cost a core between them."""
+    queue = jobs_dir / "queue"
     while True:
-        tickets = waiting(jobs_dir)
-        ahead = tickets.index(ticket) if ticket in tickets else 0
-        if ahead < nodes:
+        names = sorted(os.listdir(queue))
+        ahead = names[: names.index(ticket)] if ticket in names else []
+        live_ahead = 0
+        for name in ahead:
+            live_ahead += _still_waiting(queue / name)
+            if live_ahead == nodes:
+                break
+        if live_ahead < nodes:
             fd = take_node(jobs_dir, nodes)
             if fd is not None:
-                (jobs_dir / "queue" / ticket).unlink(missing_ok=True)
+                (queue / ticket).unlink(missing_ok=True)
                 return fd
         time.sleep(POLL_S)
+
+
+def node_environment(environ: dict[str, str], nodes: int, cores: int) -> dict[str, str]:
+    """``environ`` with the thread pools a job on one of ``nodes`` nodes sharing ``cores`` cores may use:
+    its share, at least one. Each pool sized to the whole machine would put nodes x cores threads on
+    the cores, and two jobs would then run slower together than one after the other. A pool the
+    operator already sized is left as it is."""
+    share = str(max(1, cores // nodes))
+    return {**{name: share for name in THREAD_POOLS}, **environ}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,8 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not command or args.nodes < 1:
         parser.error("a command after -- and --nodes >= 1 are required")
     (args.jobs_dir / "queue" / args.ticket).write_text(str(os.getpid()))  # its queue place is held while it lives
-    os.environ[NODE_FD_ENV] = str(wait_for_node(args.jobs_dir, args.nodes, args.ticket))
-    os.execvp(command[0], command)
+    node = wait_for_node(args.jobs_dir, args.nodes, args.ticket)
+    environ = node_environment(dict(os.environ), args.nodes, os.cpu_count() or 1)
+    os.execvpe(command[0], command, {**environ, NODE_FD_ENV: str(node)})
 
 
 if __name__ == "__main__":

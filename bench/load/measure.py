@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 from dataclasses import dataclass, field
@@ -12,7 +13,9 @@ from typing import Any
 
 import httpx
 
-TERMINAL = {"completed", "rejected", "failed", "expired", "go_prod"}
+# What the orchestrator acts on: an activity's result, a raised event (a job's completion, a decision), or a
+# durable timer firing (a job's status poll while the job is still queued or running: not overhead).
+COMPLETIONS = {"TaskCompleted", "TaskFailed", "EventRaised", "TimerFired"}
 
 
 def _at(text: str) -> datetime:
@@ -22,7 +25,7 @@ def _at(text: str) -> datetime:
 @dataclass(frozen=True)
 class RunTimes:
     """One run: seconds from created to final, created to its first activity, and each stage's overhead
-    (a completion, of an activity or of a job's event, to the next activity's scheduling)."""
+    (a completion, of an activity, a job's event or a timer, to the next activity's scheduling)."""
 
     end_to_end_s: float
     start_s: float
@@ -34,7 +37,7 @@ def run_times(run: dict[str, Any], history: list[dict[str, Any]]) -> RunTimes:
     created = _at(run["created_at"])
     finished = max(_at(e["Timestamp"]) for e in history)
     scheduled = sorted(_at(e["ScheduledTime"]) for e in history if e.get("ScheduledTime"))
-    done = sorted(_at(e["Timestamp"]) for e in history if e["EventType"] in ("TaskCompleted", "EventRaised"))
+    done = sorted(_at(e["Timestamp"]) for e in history if e["EventType"] in COMPLETIONS)
     stages = []
     for start in scheduled[1:]:
         before = [t for t in done if t <= start]
@@ -50,6 +53,18 @@ def percentile(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[max(0, min(98, round(q * 100) - 1))]
+
+
+def cpu_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def judge_requests(stats: dict[str, Any]) -> int:
+    """Requests the Mistral stub served (chat and embeddings), from its counters."""
+    return sum(int(v) for k, v in stats.items() if k.endswith("_requests"))
 
 
 def fetch_history(origin: str, run_id: str) -> list[dict[str, Any]]:

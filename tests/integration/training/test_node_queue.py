@@ -1,12 +1,13 @@
 """The local job queue: at most JOB_MAX_NODES jobs run at once, the rest wait their turn in submission
 order with a place the API shows, and a re-submitted job (an activity's retry) is never started twice."""
 
+import os
 import sys
 import time
 from pathlib import Path
 
 from devstack.processes import wait_until
-from mlops.node_queue import new_ticket, place_of, waiting
+from mlops.node_queue import new_ticket, node_environment, place_of, waiting
 from mlops.training.backends import LocalTrainingBackend
 from mlops.training.launch import jobs_dir, launch_detached
 from tests.fixtures.jobs import stop_jobs
@@ -100,3 +101,31 @@ def test_a_job_that_gave_its_node_back_no_longer_holds_the_queue(tmp_path):
         assert wait_until(lambda: ("end", "run-b") in [(k, n) for k, n, _ in _events(trace)], timeout=20)
     finally:
         stop_jobs(jobs_dir(cache))
+
+
+def test_a_dead_ticket_ahead_does_not_hold_a_waiting_job(tmp_path):
+    cache, trace = tmp_path / "models", tmp_path / "trace.txt"
+    directory = jobs_dir(cache)
+    dead = new_ticket(directory, "local-score-run-x", "run-x")
+    (directory / "queue" / dead).write_text("999999999")  # its process is gone (the machine restarted)
+    launch_detached("local-score-run-a", "run-a", _job(trace, "run-a", 0.1), model_cache_dir=cache, nodes=1)
+    assert wait_until(lambda: len(_events(trace)) == 2, timeout=30)
+
+
+def test_a_job_sizes_its_thread_pools_to_its_nodes_share_of_the_cores(tmp_path, monkeypatch):
+    cache, seen = tmp_path / "models", tmp_path / "threads.txt"
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    probe = "import os, sys; open(sys.argv[1] + '.tmp', 'w').write(os.environ['OMP_NUM_THREADS']); "
+    probe += "os.rename(sys.argv[1] + '.tmp', sys.argv[1])"
+    launch_detached(
+        "local-score-run-a", "run-a", [sys.executable, "-c", probe, str(seen)], model_cache_dir=cache, nodes=2
+    )
+    assert wait_until(seen.exists, timeout=30)
+    assert seen.read_text() == str(max(1, (os.cpu_count() or 1) // 2))
+
+
+def test_a_thread_pool_the_operator_sized_is_left_as_it_is():
+    sized = node_environment({"OMP_NUM_THREADS": "3"}, nodes=4, cores=16)
+    assert sized["OMP_NUM_THREADS"] == "3"
+    assert sized["MKL_NUM_THREADS"] == sized["OPENBLAS_NUM_THREADS"] == sized["RAYON_NUM_THREADS"] == "4"
+    assert node_environment({}, nodes=4, cores=2)["OMP_NUM_THREADS"] == "1"
