@@ -197,7 +197,8 @@ JOB_MAX_NODES = Setting(
     "JOB_MAX_NODES",
     _positive_int,
     2,
-    "local jobs that run at once, the rest queue (the twin of the Azure ML cluster's `maxNodeCount`, `gpuMaxNodes`)",
+    "local jobs that run at once, each on its share of the cores; the rest queue (the twin of the Azure ML "
+    "cluster's `maxNodeCount`, `gpuMaxNodes`)",
 )
 TRAINING_TIMEOUT_MINUTES = Setting(
     "TRAINING_TIMEOUT_MINUTES", _positive_int, 120, "wait for each job (staging, training, scoring) before failing"
