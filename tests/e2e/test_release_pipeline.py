@@ -8,7 +8,7 @@ from pathlib import Path
 import mlflow
 
 from mlops.training.launch import jobs_dir
-from tests.e2e.conftest import APPROVER, Api
+from tests.e2e.conftest import APPROVER, Api, wait_until
 
 
 def _tags(tracking_uri: str, name: str, run_id: str) -> dict[str, str]:
@@ -64,7 +64,14 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         "awaiting_approval",
         "completed",
     ]
-    assert done["approval"]["approver"] == "ana@contoso.com" and done["orchestration"]["runtime_status"] == "Completed"
+    assert done["approval"]["approver"] == "ana@contoso.com"
+    # The run is completed by the last activity; its orchestration completes once that activity's result is back.
+    wait_until(
+        lambda: api.run(approved),
+        lambda r: r["orchestration"]["runtime_status"] == "Completed",
+        60,
+        "the orchestration to complete",
+    )
     tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft", approved)
     assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)
     assert (tags["deployment_status"], tags["validation"]) == ("go_prod", "validated")
