@@ -27,6 +27,18 @@ def _cards(run: dict) -> list[str]:
     return [event["message"] for event in run["events"] if event.get("kind") == "card"]
 
 
+def _ended(api: Api, run_id: str, timeout: float = 300) -> dict:
+    """The run once final and its orchestration ended: the run's status is written a step before its last
+    card is recorded and before the orchestration returns."""
+    api.wait_for(run_id, {"completed", "failed"}, timeout)
+    return wait_until(
+        lambda: api.run(run_id),
+        lambda run: run["orchestration"]["runtime_status"] in {"Completed", "Failed", "Terminated"},
+        60,
+        f"run {run_id}'s orchestration to end",
+    )
+
+
 def _broken_model(tiny_model: Path, tmp_path: Path) -> Path:
     broken = tmp_path / "broken-model"
     shutil.copytree(tiny_model, broken)
@@ -54,7 +66,7 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
     second = eve.post(f"/runs/{approved}/approval", {"decision": "reject"})
     assert second.status_code == 409 and "ana@contoso.com" in second.json()["message"]
 
-    done = api.wait_for(approved, {"completed", "failed"})
+    done = _ended(api, approved)
     assert (done["status"], done["decision"]) == ("completed", "go_prod")
     assert _statuses(done) == [
         "pending",
@@ -64,27 +76,20 @@ def test_approve_reject_gate_and_training_failure(api: Api, tiny_model: Path, st
         "awaiting_approval",
         "completed",
     ]
-    assert done["approval"]["approver"] == "ana@contoso.com"
-    # The run is completed by the last activity; its orchestration completes once that activity's result is back.
-    wait_until(
-        lambda: api.run(approved),
-        lambda r: r["orchestration"]["runtime_status"] == "Completed",
-        60,
-        "the orchestration to complete",
-    )
+    assert done["approval"]["approver"] == "ana@contoso.com" and done["orchestration"]["runtime_status"] == "Completed"
     tags = _tags(stack_env["MLFLOW_TRACKING_URI"], "tiny-mistral-ft", approved)
     assert {"lifecycle", "validation", "deployment_status", "run_id"} <= set(tags)
     assert (tags["deployment_status"], tags["validation"]) == ("go_prod", "validated")
 
-    rejected = api.wait_for(declined, {"completed", "failed"})
+    rejected = _ended(api, declined)
     assert (rejected["status"], rejected["decision"]) == ("completed", "rejected")
 
-    gated = api.wait_for(below, {"completed", "failed"}, timeout=600)
+    gated = _ended(api, below, timeout=600)
     assert (gated["status"], gated["decision"]) == ("completed", "rejected")
     assert "awaiting_approval" not in _statuses(gated) and "rejected card" in _cards(gated)
     assert "< threshold 1.0" in gated["events"][-1]["message"]
 
-    failed = api.wait_for(failing, {"completed", "failed"})
+    failed = _ended(api, failing)
     assert failed["status"] == "failed" and "training job failed" in failed["failure_reason"]
     assert "failed card" in _cards(failed) and failed["decision"] is None
 
